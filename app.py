@@ -1,0 +1,26 @@
+"""LLM Playground: `python app.py [--host H] [--port P] [--share] [--model NAME]`.
+
+Spaces imports `demo` from here; running the file launches it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="LLM Playground")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 for all)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--share", action="store_true", help="also serve through a public gradio.live link")
+    parser.add_argument("--model", help="default model for every tab (catalog name, Hub id, folder or .gguf)")
+    args = parser.parse_args()
+    if args.model:
+        os.environ["PLAYGROUND_MODEL"] = args.model  # read once by playground.config
+
+from playground.app import build_app, launch_kwargs  # noqa: E402
+
+demo = build_app()
+
+if __name__ == "__main__":
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, **launch_kwargs())

@@ -1,0 +1,82 @@
+"""Constants, the catalog from spaces.yaml, and environment overrides, read once.
+
+This module is the only place that reads environment variables or spaces.yaml. It imports
+no torch, transformers or gradio, so anything may import it cheaply.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SPACES_YAML = ROOT / "spaces.yaml"
+
+# Where converted GGUF models and other derived files live; movable for read-only homes or CI.
+CACHE_DIR = Path(
+    os.environ.get("PLAYGROUND_CACHE_DIR")
+    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "llm-playground"
+)
+
+# A Hugging Face Space sets SPACE_ID; some choices (remote code) are never allowed there.
+ON_SPACE = bool(os.environ.get("SPACE_ID"))
+
+# Models whose code lives in their Hub repo run arbitrary Python: only on the user's own machine, and only if asked.
+TRUST_REMOTE_CODE = os.environ.get("PLAYGROUND_TRUST_REMOTE_CODE", "") == "1" and not ON_SPACE
+
+# Read by huggingface_hub itself; we only look at it to word error messages, never to print it.
+HF_TOKEN_SET = bool(os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN"))
+
+LANGUAGES = ("en", "zh-Hant", "zh-Hans")
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str  # what the model picker shows
+    hub_id: str  # owner/name on the Hugging Face Hub
+    embedded: str | None = None  # "package/file.gguf" shipped inside an installed Python package
+    gated: bool = False  # the Hub asks for a licence acceptance and a token
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_input_chars: int
+    max_forward_tokens: int
+    max_attention_tokens: int
+    max_new_tokens: int
+    max_input_tokens: int
+    max_top_k: int
+    max_loaded_models: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    default_model: str
+    catalog: tuple[CatalogEntry, ...]
+    limits: Limits
+
+    def entry(self, name: str) -> CatalogEntry | None:
+        """The catalog entry whose name or Hub id is `name` (case-insensitive), or None."""
+        low = name.strip().lower()
+        for e in self.catalog:
+            if low in (e.name.lower(), e.hub_id.lower()):
+                return e
+        return None
+
+
+def _env_int(key: str, default: int) -> int:
+    raw = os.environ.get(f"PLAYGROUND_{key.upper()}")
+    return int(raw) if raw else int(default)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    raw = yaml.safe_load(SPACES_YAML.read_text(encoding="utf-8"))
+    catalog = tuple(CatalogEntry(**m) for m in raw["models"])
+    limits = Limits(**{k: _env_int(k, v) for k, v in raw["limits"].items()})
+    default = os.environ.get("PLAYGROUND_MODEL") or raw["default_model"]
+    return Settings(default_model=default, catalog=catalog, limits=limits)

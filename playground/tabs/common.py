@@ -1,0 +1,77 @@
+"""What every tab module shares: the context it is built with and the error boundary.
+
+A tab module exposes:
+    ID: str              stable id, also the prefix of its i18n keys
+    TITLE: str           i18n key of the tab title
+    build(ctx) -> None   creates its components inside the open gr.Tab and wires its events
+
+Public events get a stable `api_name`; helper events use `api_visibility="private"`.
+Handlers are wrapped in `friendly`, which turns core errors into a message in the page (and a
+clear exception for API clients) and keeps the app serving.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import gradio as gr
+
+from playground.errors import PlaygroundError
+from playground.i18n import Translatable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TabContext:
+    model: gr.Dropdown  # the model bar's model name; pass it as the first input of model-using events
+    tr: Translatable  # tr.make(gr.Textbox, i18n={"label": "tab.key"}, ...) for texts that follow the language
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, PlaygroundError):
+        return str(exc)
+    log.exception("unexpected error in a handler")
+    return f"Something went wrong ({type(exc).__name__}: {exc}). The app keeps running; try other input."
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a handler (plain or generator) so that errors become gr.Error with a readable message."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the boundary between the core and people
+                raise gr.Error(_message(exc), print_exception=False) from exc
+        return gen_wrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise gr.Error(_message(exc), print_exception=False) from exc
+    return wrapper
+
+
+def code_box(ctx: TabContext) -> gr.Code:
+    """The "Code" section: plain transformers code reproducing what the tab shows."""
+    with gr.Accordion("Code", open=False) as acc:
+        code = ctx.tr.make(gr.Code, i18n={"label": "common.code"}, language="python", interactive=False)
+    ctx.tr.items.append((acc, {"label": "common.code"}))
+    return code
+
+
+def json_box(ctx: TabContext) -> gr.JSON:
+    """The JSON result the API returns, shown in the page too (folded)."""
+    with gr.Accordion("JSON", open=False):
+        return ctx.tr.make(gr.JSON, i18n={"label": "common.result"})
