@@ -1,0 +1,168 @@
+"""The next-token distribution and the sampling pipeline that turns it into a choice.
+
+`last_logits(lm, ids)` runs one forward pass and keeps the logits of the last position only
+(`logits_to_keep=1`: the LM head projects 1 x d_model instead of T x d_model onto the vocabulary).
+`sampling_view(logits, temperature, top_k, top_p)` shows every stage the way transformers'
+generate() applies them: temperature, then top-k, then top-p on what top-k kept, then renormalize.
+
+Not here: multi-token generation with a KV cache (see playground/core/generate.py), charts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from playground.errors import InputError
+
+
+def prompt_ids(tokenizer: Any, prompt: str, chat_template: bool = False) -> list[int]:
+    """The ids the model reads. With chat_template, the prompt becomes one user turn plus the
+    assistant header (add_generation_prompt=True), exactly as apply_chat_template builds it."""
+    if chat_template:
+        if not getattr(tokenizer, "chat_template", None):
+            raise InputError("This model's tokenizer has no chat template; turn the chat template option off.")
+        ids = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
+                                            tokenize=True, return_dict=False)
+        return list(ids)
+    return list(tokenizer(prompt, add_special_tokens=True)["input_ids"])
+
+
+@torch.inference_mode()
+def last_logits(lm: Any, ids: list[int]) -> torch.Tensor:
+    """Float32 logits of the token after `ids`: shape (vocab,)."""
+    if not ids:
+        raise InputError("The prompt has no tokens.")
+    input_ids = torch.tensor([ids], device=lm.input_device)  # (1, T)
+    out = lm.model(input_ids=input_ids, logits_to_keep=1, use_cache=False)
+    return out.logits[0, -1].float().cpu()  # (V,)
+
+
+def entropy_bits(probs: torch.Tensor) -> float:
+    """Shannon entropy in bits of a probability vector (zeros contribute nothing)."""
+    p = probs[probs > 0]
+    return float(-(p * p.log2()).sum())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rank: int  # 1 = most likely at temperature 1
+    id: int
+    token: str  # raw vocabulary string, e.g. 'Ġ2'
+    text: str  # decoded piece, e.g. ' 2'
+    logit: float
+    prob: float  # softmax at temperature 1
+    tempered: float  # softmax(logits / T)
+    kept: bool  # survives top-k and top-p
+    final: float  # renormalized over the kept set; 0 when removed
+
+
+@dataclass(frozen=True)
+class SamplingView:
+    candidates: list[Candidate]  # the `show` most likely tokens, most likely first
+    temperature: float
+    top_k: int  # 0 = off
+    top_p: float  # 1.0 = off
+    entropy_bits: float  # of the temperature-1 distribution
+    tempered_entropy_bits: float
+    kept_count: int  # how many tokens of the whole vocabulary may still be sampled
+    kept_mass: float  # tempered probability mass of the kept set, before renormalizing
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "candidates": [{"rank": c.rank, "id": c.id, "token": c.token, "text": c.text, "probability": c.prob,
+                            "logit": c.logit, "tempered": c.tempered, "kept": c.kept, "final": c.final}
+                           for c in self.candidates],
+            "entropy_bits": self.entropy_bits, "tempered_entropy_bits": self.tempered_entropy_bits,
+            "temperature": self.temperature, "top_k": self.top_k, "top_p": self.top_p,
+            "kept_count": self.kept_count, "kept_mass": self.kept_mass,
+        }
+
+
+def check_sampling(temperature: float, top_k: int, top_p: float, vocab: int) -> None:
+    if temperature is None or not (0.0 <= float(temperature) <= 5.0) or math.isnan(float(temperature)):
+        raise InputError(f"Temperature must be between 0 and 5, not {temperature}.")
+    if top_k is None or int(top_k) != top_k or not (0 <= top_k <= vocab):
+        raise InputError(f"Top-k must be a whole number from 0 (off) to the vocabulary size {vocab:,}, not {top_k}.")
+    if top_p is None or not (0.0 < float(top_p) <= 1.0):
+        raise InputError(f"Top-p must be greater than 0 and at most 1, not {top_p}.")
+
+
+def keep_mask(logits: torch.Tensor, temperature: float, top_k: int, top_p: float) -> torch.Tensor:
+    """Which tokens survive, as transformers' TemperatureLogitsWarper -> TopK -> TopP decide. (V,) bool.
+
+    Temperature 0 means greedy: only the argmax survives.
+    """
+    if temperature == 0:
+        mask = torch.zeros_like(logits, dtype=torch.bool)
+        mask[int(logits.argmax())] = True
+        return mask
+    scores = logits / temperature
+    mask = torch.ones_like(logits, dtype=torch.bool)
+    if top_k and top_k < logits.numel():
+        kth = torch.topk(scores, int(top_k)).values[-1]
+        mask &= scores >= kth
+    if top_p < 1.0:
+        # TopPLogitsWarper: sort ascending, drop the tokens whose cumulative probability is <= 1 - p,
+        # always keep the most likely one; computed on what top-k left.
+        masked = scores.masked_fill(~mask, float("-inf"))
+        sorted_scores, order = torch.sort(masked, descending=False)
+        cum = sorted_scores.softmax(-1).cumsum(-1)
+        remove_sorted = cum <= (1 - top_p)
+        remove_sorted[-1] = False
+        remove = torch.zeros_like(mask)
+        remove[order] = remove_sorted
+        mask &= ~remove
+    return mask
+
+
+def sampling_view(logits: torch.Tensor, tokenizer: Any, temperature: float = 1.0, top_k: int = 0,
+                  top_p: float = 1.0, show: int = 20) -> SamplingView:
+    """Every stage of the sampling pipeline for the `show` most likely tokens. logits: (V,)."""
+    vocab = logits.numel()
+    check_sampling(temperature, top_k, top_p, vocab)
+    logits64 = logits.double()  # probabilities shown to 1e-6 and summed over 49k+ tokens: use float64
+    probs = logits64.softmax(-1)  # (V,)
+    tempered = probs if temperature in (0, 1) else (logits64 / temperature).softmax(-1)
+    if temperature == 0:
+        tempered = torch.zeros_like(probs)
+        tempered[int(logits.argmax())] = 1.0
+    mask = keep_mask(logits, temperature, int(top_k), float(top_p))
+    kept_mass = float(tempered[mask].sum())
+    final = torch.where(mask, tempered, torch.zeros_like(tempered)) / max(kept_mass, 1e-30)
+    top = torch.topk(logits, min(show, vocab))
+    ids = top.indices.tolist()
+    raws = tokenizer.convert_ids_to_tokens(ids)
+    cands = [Candidate(rank=i + 1, id=tid, token=raw or "", text=tokenizer.decode([tid]), logit=float(logits[tid]),
+                       prob=float(probs[tid]), tempered=float(tempered[tid]), kept=bool(mask[tid]),
+                       final=float(final[tid]))
+             for i, (tid, raw) in enumerate(zip(ids, raws))]
+    return SamplingView(cands, float(temperature), int(top_k), float(top_p), entropy_bits(probs),
+                        entropy_bits(tempered), int(mask.sum()), kept_mass)
+
+
+def code_for(model_id: str, prompt: str, chat_template: bool, k: int) -> str:
+    """Plain transformers code that reproduces the Next Token view."""
+    if chat_template:
+        encode = (f"messages = [{{'role': 'user', 'content': {prompt!r}}}]\n"
+                  "ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors='pt',\n"
+                  "                                    return_dict=True)['input_ids']")
+    else:
+        encode = f"ids = tokenizer({prompt!r}, return_tensors='pt').input_ids"
+    return f"""import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+model = AutoModelForCausalLM.from_pretrained({model_id!r}, dtype=torch.float32)
+
+{encode}
+with torch.no_grad():
+    logits = model(ids).logits[0, -1]        # (vocab,) scores for the next token
+probs = torch.softmax(logits, dim=-1)
+top = torch.topk(probs, {k})
+for p, i in zip(top.values, top.indices):
+    print(f"{{i.item():>6}} {{tokenizer.decode(i)!r:>12}} {{p.item():.4f}}")
+"""

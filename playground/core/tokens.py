@@ -1,0 +1,210 @@
+"""Text -> tokens -> text, with everything a student needs to see what happened.
+
+`tokenize(tokenizer, text)` returns the ids, the raw token strings (`Ġgood`, byte-level pieces
+such as `å¤§`), the bytes each token stands for, the slice of the input it covers, and whether
+decoding gives the input back. `compare(a, b)` marks where two tokenizations cut differently.
+
+Works with any Hugging Face tokenizer; offsets need a fast tokenizer (all catalog models have one).
+Not here: validation of user input (see `check_text`), HTML rendering (see playground/tabs/tokenizer.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from playground.errors import InputError
+
+
+@lru_cache(maxsize=1)
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's byte-level alphabet inverted: 'Ġ' -> 0x20, 'å' -> 0xE5, ... (256 entries)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {chr(c): b for b, c in zip(bs, cs)}
+
+
+_BYTE_FALLBACK = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
+
+
+def token_bytes(raw: str, byte_level: bool) -> bytes:
+    """The bytes a raw token string stands for.
+
+    byte-level BPE: 'Ġgood' -> b' good', 'å¤' -> b'\\xe5\\xa4' (half of 大)
+    SentencePiece:  '▁good' -> b' good', '<0xE5>' -> b'\\xe5'
+    """
+    if byte_level:
+        table = _byte_decoder()
+        if all(ch in table for ch in raw):
+            return bytes(table[ch] for ch in raw)
+    m = _BYTE_FALLBACK.match(raw)
+    if m:
+        return bytes([int(m.group(1), 16)])
+    return raw.replace("▁", " ").encode("utf-8")
+
+
+def is_byte_level(tokenizer: Any) -> bool:
+    """True for GPT-2-style byte-level BPE (SmolLM2, Llama 3, Qwen), False for SentencePiece (Gemma)."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        return False
+    pre = backend.pre_tokenizer
+    return pre is not None and "ByteLevel" in repr(pre)
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    raw: str  # the vocabulary string: 'Ġgood', 'å¤§', '<|im_start|>'
+    bytes: bytes  # what the token stands for in UTF-8
+    start: int | None  # slice of the input text it covers (None for added special tokens)
+    end: int | None
+    special: bool
+
+    @property
+    def text(self) -> str:
+        """The token's bytes as text; a piece that splits a character shows U+FFFD for the partial bytes."""
+        return self.bytes.decode("utf-8", errors="replace")
+
+    @property
+    def complete(self) -> bool:
+        """False when the token holds only part of a character's UTF-8 bytes."""
+        try:
+            self.bytes.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            return False
+
+
+@dataclass(frozen=True)
+class Tokenization:
+    text: str
+    ids: list[int]
+    tokens: list[Token]
+    decoded: str  # tokenizer.decode(ids, skip_special_tokens=False)
+    add_special_tokens: bool
+    special_added: list[str] = field(default_factory=list)  # e.g. ['<|begin_of_text|>'] when the switch adds BOS
+
+    @property
+    def n_chars(self) -> int:
+        return len(self.text)
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.ids)
+
+    @property
+    def chars_per_token(self) -> float:
+        return self.n_chars / self.n_tokens if self.n_tokens else 0.0
+
+    @property
+    def round_trip(self) -> bool:
+        """Does decoding (without the added special tokens) give back exactly the input?"""
+        return self.decoded_without_added == self.text
+
+    @property
+    def decoded_without_added(self) -> str:
+        skip = len(self.special_added)
+        pieces = b"".join(t.bytes for t in self.tokens if not (t.special and t.start is None and skip))
+        return pieces.decode("utf-8", errors="replace") if skip else self.decoded
+
+    def round_trip_note(self) -> str | None:
+        """Why decode(encode(text)) differs from text, or None when it does not."""
+        if self.round_trip:
+            return None
+        got = self.decoded_without_added
+        if unicodedata.normalize("NFKC", self.text) == unicodedata.normalize("NFKC", got):
+            return "The tokenizer normalizes Unicode (NFKC), so some characters come back in another form."
+        if got.strip() == self.text.strip():
+            return "Decoding changed the whitespace at the ends of the text."
+        return "Decoding does not give back the input: the tokenizer changed or dropped some characters."
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ids": self.ids,
+            "tokens": [t.raw for t in self.tokens],
+            "pieces": [t.text for t in self.tokens],
+            "count": self.n_tokens,
+            "characters": self.n_chars,
+            "chars_per_token": round(self.chars_per_token, 4),
+            "decoded": self.decoded,
+            "round_trip": self.round_trip,
+            "add_special_tokens": self.add_special_tokens,
+            "special_added": self.special_added,
+        }
+
+
+def tokenize(tokenizer: Any, text: str, add_special_tokens: bool = True) -> Tokenization:
+    """Encode `text` and describe every token. 'good morning' -> ids [5512, 2970] for SmolLM2."""
+    enc = tokenizer(text, add_special_tokens=add_special_tokens, return_offsets_mapping=True)
+    ids: list[int] = list(enc["input_ids"])
+    offsets = enc.get("offset_mapping") or [(None, None)] * len(ids)
+    raws = tokenizer.convert_ids_to_tokens(ids)
+    special_ids = set(tokenizer.all_special_ids)
+    byte_level = is_byte_level(tokenizer)
+    tokens: list[Token] = []
+    for tid, raw, (start, end) in zip(ids, raws, offsets):
+        special = tid in special_ids
+        if special and start == end:  # added by the tokenizer (BOS/EOS), not in the text
+            start = end = None
+        raw = raw if raw is not None else ""
+        data = raw.encode("utf-8") if special else token_bytes(raw, byte_level)
+        tokens.append(Token(tid, raw, data, start, end, special))
+    plain = tokenizer(text, add_special_tokens=False)["input_ids"] if add_special_tokens else ids
+    added = [t.raw for t in tokens if t.special and t.start is None] if len(plain) != len(ids) else []
+    decoded = tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+    return Tokenization(text, ids, tokens, decoded, add_special_tokens, added)
+
+
+def boundaries(tok: Tokenization) -> set[int]:
+    """Character positions where a token starts or ends: 'good morning' -> {0, 4, 12}."""
+    cuts: set[int] = set()
+    for t in tok.tokens:
+        if t.start is not None:
+            cuts.update((t.start, t.end))
+    return cuts
+
+
+def differing(a: Tokenization, b: Tokenization) -> tuple[list[bool], list[bool]]:
+    """For each token of a and of b: True when the other tokenizer does not cut the text at both its ends."""
+    ca, cb = boundaries(a), boundaries(b)
+
+    def marks(tok: Tokenization, other: set[int]) -> list[bool]:
+        return [t.start is not None and (t.start not in other or t.end not in other) for t in tok.tokens]
+
+    return marks(a, cb), marks(b, ca)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(text: str | None, max_chars: int, what: str = "text", allow_blank: bool = False) -> str:
+    """Validate user text: not empty, not only whitespace (unless allowed), no control characters, capped.
+
+    Newlines and tabs are fine; other C0 control characters are refused with their position.
+    """
+    if text is None or text == "":
+        raise InputError(f"The {what} is empty: type something first.")
+    if not allow_blank and not text.strip():
+        raise InputError(f"The {what} is only whitespace: type some words.")
+    if len(text) > max_chars:
+        raise InputError(f"The {what} has {len(text):,} characters; the limit here is {max_chars:,}.")
+    m = _CONTROL.search(text)
+    if m:
+        raise InputError(f"The {what} contains a control character (U+{ord(m.group()):04X}) at position "
+                         f"{m.start()}; remove it.")
+    return text
+
+
+def show_piece(text: str) -> str:
+    """Make whitespace visible in a token: ' good' -> '␣good', '\\n' -> '↵'."""
+    return text.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍")
