@@ -29,9 +29,9 @@ CSS = """
 
 def default_tabs() -> tuple[ModuleType, ...]:
     """The tabs, in the order the page shows them."""
-    from playground.tabs import next_token, tokenizer
+    from playground.tabs import architecture, next_token, tokenizer
 
-    return (tokenizer, next_token)
+    return (tokenizer, next_token, architecture)
 
 
 def _model_choices() -> list[str]:

@@ -34,6 +34,7 @@ from urllib.parse import urlparse
 from playground import config
 from playground.errors import (
     HubUnreachableError,
+    InputError,
     ModelLoadError,
     NotCausalLMError,
     PlaygroundError,
@@ -51,6 +52,9 @@ DTYPE_BYTES: dict[str, float] = {"float32": 4, "bfloat16": 2, "float16": 2, "int
 # Where the parameters live. A name maps to (group, part); the group is the treemap's middle ring.
 GROUPS = ("embeddings", "attention", "mlp", "norms", "lm_head", "other")
 
+# Longer than any Hub id or sensible path; longer input is a paste accident, refused with a message.
+MAX_NAME_CHARS = 512
+
 
 # --------------------------------------------------------------------------- results
 
@@ -64,7 +68,7 @@ class ParamInfo:
     count: int  # product of the shape
     share: float  # count / total parameters, 0..1
     group: str  # one of GROUPS
-    part: str  # finer: 'q', 'k', 'v', 'qkv', 'o', 'gate', 'up', 'down', 'tokens', 'positions', 'norm', ...
+    part: str  # finer: 'q', 'k', 'v', 'qkv', 'o', 'gate', 'up', 'down', 'tokens', 'positions'; norms: the module name
     layer: int | None  # decoder layer index, None outside the layers
 
 
@@ -145,6 +149,8 @@ def classify(name: str) -> tuple[str, str, int | None]:
     layer = int(m.group(1)) if m else None
     for pattern, group, part in _RULES:
         if pattern.search(name):
+            if group == "norms":  # several norms per layer: name them by module ('input_layernorm', 'q_norm')
+                part = name.rsplit(".", 2)[-2] if name.count(".") >= 2 else part
             return group, part, layer
     return "other", "other", layer
 
@@ -368,10 +374,183 @@ def _shape_for(source: ModelSource) -> ModelShape:
 def model_shape(name: str | None) -> ModelShape:
     """The architecture of `name` (catalog name, Hub id, folder, .gguf; None = the default model).
 
-    From the config alone, built on the meta device; cached per model. Raises UnknownModelError,
-    HubUnreachableError, GatedModelError, RemoteCodeError, NotCausalLMError (all PlaygroundError).
+    From the config alone, built on the meta device; cached per model. Raises InputError,
+    UnknownModelError, HubUnreachableError, GatedModelError, RemoteCodeError, NotCausalLMError
+    (all PlaygroundError).
     """
+    if name is not None:
+        if len(name) > MAX_NAME_CHARS:
+            raise InputError(f"A model name has at most {MAX_NAME_CHARS} characters; this one has {len(name):,}.")
+        if any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise InputError(f"The model name {name!r} contains control characters.")
     return _shape_for(resolve(name))
 
 
 model_shape.cache_clear = _shape_for.cache_clear  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- views of a shape
+
+
+# Display order of boxes: the order data flows through a model.
+_ORDER = ("embeddings", "tokens", "positions", "layers", "attention", "q", "k", "v", "qkv", "o", "mlp", "gate",
+          "up", "gate_up", "down", "norms", "final norm", "lm_head", "other")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box of the treemap: ids are paths ('layers/3/attention/q'), parent '' is the root's."""
+
+    id: str
+    parent: str
+    label: str
+    count: int  # parameters under this box, itself included
+
+
+def breakdown(shape: ModelShape) -> list[Node]:
+    """Where the parameters live, as a tree: model -> embeddings | layers -> layer i -> attention/mlp/norms
+    -> q, k, v, o, gate, up, down | final norms | lm_head. Weights and biases of one projection are summed.
+
+    Parents come before children; each count is the sum of its children (treemap branchvalues='total').
+    """
+    leaves: dict[tuple[str, ...], int] = {}
+    for p in shape.params:
+        if p.layer is not None:
+            path: tuple[str, ...] = ("layers", f"layer {p.layer}", p.group, p.part)
+        elif p.group == "norms":
+            path = ("final norm", p.part)
+        elif p.group in ("embeddings", "other"):
+            path = (p.group, p.part if p.group == "embeddings" else p.name)
+        else:
+            path = (p.group,)
+        leaves[path] = leaves.get(path, 0) + p.count
+    totals: dict[tuple[str, ...], int] = {}
+    for path, count in leaves.items():
+        for depth in range(1, len(path) + 1):
+            totals[path[:depth]] = totals.get(path[:depth], 0) + count
+    root = shape.name
+    nodes = [Node(root, "", root, shape.n_params)]
+    # Sorting keeps 'layer 10' after 'layer 9' and each parent before its children.
+    def key(path: tuple[str, ...]) -> tuple:
+        return tuple((int(x[6:]), "") if x.startswith("layer ") and x[6:].isdigit()
+                     else (_ORDER.index(x), "") if x in _ORDER else (len(_ORDER), x) for x in path)
+    for path in sorted(totals, key=lambda p: (len(p), key(p))):
+        node_id = "/".join((root,) + path)
+        parent = "/".join((root,) + path[:-1])
+        nodes.append(Node(node_id, parent, path[-1], totals[path]))
+    return nodes
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    group: str  # one of GROUPS
+    count: int
+    share: float  # of all parameters
+
+
+def group_totals(shape: ModelShape) -> list[GroupTotal]:
+    """Parameters per group over the whole model, in GROUPS order, empty groups left out."""
+    counts = {g: 0 for g in GROUPS}
+    for p in shape.params:
+        counts[p.group] += p.count
+    return [GroupTotal(g, c, c / shape.n_params) for g, c in counts.items() if c]
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    layer: int
+    attention: int
+    mlp: int
+    norms: int
+    other: int
+    total: int
+
+
+def layer_rows(shape: ModelShape) -> list[LayerRow]:
+    """Parameters of each decoder layer by group (all layers are alike in these models, but not always)."""
+    per: dict[int, dict[str, int]] = {}
+    for p in shape.params:
+        if p.layer is None:
+            continue
+        row = per.setdefault(p.layer, {"attention": 0, "mlp": 0, "norms": 0, "other": 0})
+        row[p.group if p.group in row else "other"] += p.count
+    return [LayerRow(i, r["attention"], r["mlp"], r["norms"], r["other"], sum(r.values())) for i, r in sorted(per.items())]
+
+
+@dataclass(frozen=True)
+class WeightSize:
+    dtype: str
+    bytes_per_param: float
+    bytes: int  # weights only: no activations, KV cache, optimizer state or quantization scales
+
+
+def weight_sizes(shape: ModelShape) -> list[WeightSize]:
+    """Bytes of the weights in each dtype: 134,515,008 params -> float32 538,060,032 B, bfloat16 269,030,016 B, ..."""
+    return [WeightSize(d, b, int(shape.n_params * b)) for d, b in DTYPE_BYTES.items()]
+
+
+def filter_params(shape: ModelShape, query: str) -> list[ParamInfo]:
+    """The parameters whose name contains every space-separated term (case-insensitive).
+
+    'layers.0. proj' -> the projections of layer 0; '' -> all. A term starting with '-' excludes.
+    """
+    query = query or ""
+    if len(query) > MAX_NAME_CHARS:
+        raise InputError(f"The filter has {len(query):,} characters; at most {MAX_NAME_CHARS} are allowed.")
+    terms = query.lower().split()
+    want = [t for t in terms if not t.startswith("-")]
+    drop = [t[1:] for t in terms if t.startswith("-") and len(t) > 1]
+    return [p for p in shape.params
+            if all(t in p.name.lower() for t in want) and not any(t in p.name.lower() for t in drop)]
+
+
+# Summary fields compared side by side, in display order.
+COMPARED = ("n_params", "n_layers", "hidden", "n_heads", "n_kv_heads", "gqa_ratio", "head_dim", "intermediate",
+            "vocab", "max_context", "tied", "sliding_window", "n_sliding_layers", "embedding_params",
+            "lm_head_params")
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    field: str
+    a: Any
+    b: Any
+    ratio: float | None  # b / a for numbers, None otherwise
+
+
+def compare(a: ModelShape, b: ModelShape) -> list[CompareRow]:
+    """Two architectures side by side: the summary fields, then parameters per group."""
+    sa, sb = a.summary(), b.summary()
+    rows = []
+    for f in COMPARED:
+        x, y = sa[f], sb[f]
+        numeric = isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool)
+        rows.append(CompareRow(f, x, y, (y / x if x else None) if numeric else None))
+    ga = {g.group: g.count for g in group_totals(a)}
+    gb = {g.group: g.count for g in group_totals(b)}
+    for g in GROUPS:
+        if g in ga or g in gb:
+            x, y = ga.get(g, 0), gb.get(g, 0)
+            rows.append(CompareRow(f"{g} parameters", x, y, y / x if x else None))
+    return rows
+
+
+def code_for(shape: ModelShape) -> str:
+    """Plain transformers code that prints what the Architecture tab shows."""
+    model_id = shape.hub_id or shape.name
+    text = ""
+    if shape.notes and shape.model_type.endswith("_text"):
+        text = "config = config.get_text_config(decoder=True)  # the text decoder; the vision tower is left out\n"
+    return f"""from accelerate import init_empty_weights
+from transformers import AutoConfig, AutoModelForCausalLM
+
+config = AutoConfig.from_pretrained({model_id!r})   # a few kB: no weights are downloaded
+{text}with init_empty_weights():                 # parameters on the 'meta' device: shapes only, no memory
+    model = AutoModelForCausalLM.from_config(config)   # not AutoModel: that one drops the lm_head
+model.tie_weights()                       # count a tied lm_head once (else +vocab x hidden)
+
+total = model.num_parameters()
+print(f"{{total:,}} parameters")          # {shape.n_params:,}
+for name, p in model.named_parameters():  # tied weights are listed once
+    print(f"{{name:<55}} {{str(tuple(p.shape)):<16}} {{p.numel():>13,}} {{p.numel() / total:7.2%}}")
+"""
