@@ -1,0 +1,276 @@
+"""Nearest tokens in an embedding table by cosine similarity, and a 2D PCA picture of them.
+
+A word is split into tokens; its query vector is either each piece's row of the table or the mean
+of the rows (the caller chooses). Every row of the table is scored against the query by cosine
+similarity and the top k are returned, the query's own tokens excluded. The table is the input
+embedding (`embed_tokens`) or, for models that do not tie them, the output embedding (`lm_head`).
+
+Speed: the normalized table (every row scaled to length 1) is computed once per loaded model and
+kept as long as that model lives, so a query is one matrix-vector product, a top-k and a small
+PCA. The price is a second copy of the table in the model's dtype (113 MB for SmolLM2-135M in
+float32, 933 MB for Qwen2.5-1.5B's 151936 x 1536), made only when this view is first used.
+Keeping only 1/||row|| would save that memory but costs one more pass over V scores per query,
+which on a busy 2-core machine is as slow as the product itself.
+
+Not here: contextual (hidden-state) neighbours, or anything about how tokens are used in text.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from playground.errors import InputError
+
+SPACES = ("input", "output")
+MODES = ("each", "mean")
+# A word or a short phrase: in "each" mode every piece gets its own neighbour list and chart.
+MAX_PIECES = 16
+
+
+# --------------------------------------------------------------------------- token display
+
+
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2 byte-level BPE's printable stand-ins -> bytes: 'Ġ' -> 0x20, 'è' -> 0xE8.
+
+    The printable bytes stand for themselves; the other 68 are shifted to U+0100 and up.
+    """
+    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    table = {chr(b): b for b in keep}
+    shifted = 0
+    for b in range(256):
+        if b not in keep:
+            table[chr(256 + shifted)] = b
+            shifted += 1
+    return table
+
+
+_BYTE_DECODER: dict[str, int] | None = None
+
+
+def token_text(tokenizer: Any, token_id: int) -> str:
+    """How one token reads: 4910 -> ' apple'; a piece of a UTF-8 character -> '<0xE8>'.
+
+    Decoding one id alone turns a partial UTF-8 sequence into U+FFFD, which hides which bytes the
+    token holds; for byte-level BPE vocabularies the bytes are shown instead.
+    """
+    global _BYTE_DECODER
+    text = tokenizer.decode([int(token_id)])
+    if "\ufffd" not in text:
+        return text
+    raw = tokenizer.convert_ids_to_tokens(int(token_id)) or ""
+    if _BYTE_DECODER is None:
+        _BYTE_DECODER = _byte_decoder()
+    if raw and all(ch in _BYTE_DECODER for ch in raw):
+        data = bytes(_BYTE_DECODER[ch] for ch in raw)
+        # Whole characters as text, stray bytes of a split character as <0xE8>.
+        text = data.decode("utf-8", errors="surrogateescape")
+        return "".join(f"<0x{ord(c) - 0xDC00:02X}>" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
+    return raw or text
+
+
+# --------------------------------------------------------------------------- the kept normalized table
+
+
+@dataclass
+class _Table:
+    unit: torch.Tensor  # (V, d_model) in the model's dtype: each row / ||row|| (all-zero rows stay 0)
+
+
+_CACHE: dict[tuple[int, str], _Table] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _normalized(weight: torch.Tensor, rows: int = 16384) -> torch.Tensor:
+    """Rows scaled to unit length, norms taken in float32, in chunks so that a 16-bit table is never
+    copied whole to float32 (a transient 933 MB for a 152k x 1536 table)."""
+    out = torch.empty_like(weight)  # (V, d_model)
+    for start in range(0, weight.shape[0], rows):
+        chunk = weight[start:start + rows].float()  # (rows, d_model)
+        out[start:start + rows] = torch.nn.functional.normalize(chunk, dim=1).to(weight.dtype)
+    return out
+
+
+def _table(lm: Any, space: str) -> _Table:
+    """The table of `space` with its inverse row norms, computed once per loaded model.
+
+    Keyed by the identity of the model object; a finalizer drops the entry when the loader lets
+    the model go, so the cache never keeps a dropped model's table alive.
+    """
+    model = lm.model
+    if space == "output" and is_tied(lm):
+        space = "input"  # one table: keep one normalized copy
+    key = (id(model), space)
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            return found
+    emb = model.get_input_embeddings() if space == "input" else model.get_output_embeddings()
+    if emb is None or getattr(emb, "weight", None) is None:
+        raise InputError(f"'{lm.name}' has no {space} embedding table to search.")
+    with torch.inference_mode():
+        table = _Table(_normalized(emb.weight.detach()))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = table
+            weakref.finalize(model, _CACHE.pop, key, None)
+        return _CACHE[key]
+
+
+def is_tied(lm: Any) -> bool:
+    """True when lm_head shares its weight with the input embedding (one table, one space)."""
+    out = lm.model.get_output_embeddings()
+    return out is None or out.weight is lm.model.get_input_embeddings().weight
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    token_id: int
+    text: str  # what the token reads as (see token_text)
+    similarity: float  # cosine similarity to the query vector, in [-1, 1]
+
+
+@dataclass(frozen=True)
+class NeighborGroup:
+    """One query vector (a piece, or the mean of all pieces) and its nearest tokens."""
+
+    label: str  # 'apple', or 'mean of 4 pieces'
+    token_ids: tuple[int, ...]  # the tokens whose rows make the query vector (excluded from neighbours)
+    neighbors: tuple[Neighbor, ...]  # best first
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    group: int  # index into NeighborsResult.groups
+    is_query: bool
+
+
+@dataclass(frozen=True)
+class NeighborsResult:
+    query: str
+    space: str  # "input" (embed_tokens) or "output" (lm_head)
+    mode: str  # "each" piece or their "mean"
+    tied: bool  # the model ties lm_head to embed_tokens: both spaces are the same table
+    vocab_size: int
+    d_model: int
+    pieces: tuple[tuple[int, str], ...]  # (token id, text) of each piece of the query
+    groups: tuple[NeighborGroup, ...]
+    points: tuple[Point, ...]  # 2D PCA of the unit-length query vectors and their neighbours
+    explained_variance: tuple[float, float]  # share of variance the two PCA axes keep
+
+
+def _pieces(tokenizer: Any, word: str) -> list[int]:
+    if not isinstance(word, str) or not word.strip():
+        raise InputError("Type a word or a token to look up (the box is empty).")
+    if any(ord(ch) < 32 and ch not in "\t\n" for ch in word):
+        raise InputError("The word contains control characters; type plain text.")
+    ids = tokenizer(word, add_special_tokens=False)["input_ids"]
+    if not ids:
+        raise InputError(f"'{word}' gives no tokens.")
+    if len(ids) > MAX_PIECES:
+        raise InputError(f"'{word[:40]}' splits into {len(ids)} tokens; a word or short phrase of at most "
+                         f"{MAX_PIECES} tokens is accepted.")
+    return [int(i) for i in ids]
+
+
+def _top(table: _Table, query: torch.Tensor, exclude: list[int], k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Indices and cosines of the k rows nearest to `query`, without the rows in `exclude`."""
+    q = query.float()
+    q = (q / q.norm().clamp_min(1e-12)).to(table.unit.dtype)  # (d_model,), unit length
+    scores = table.unit @ q  # (V,) cosine similarities
+    scores[exclude] = float("-inf")
+    vals, idx = torch.topk(scores, k)  # (k,), (k,)
+    return vals, idx
+
+
+def _pca(vectors: torch.Tensor) -> tuple[Any, tuple[float, float]]:
+    """Rows -> (n, 2) coordinates with scikit-learn's PCA, and the explained variance ratios."""
+    import numpy as np
+    from sklearn.decomposition import PCA
+
+    x = vectors.float().cpu().numpy()  # (n, d_model)
+    if x.shape[0] < 3:  # PCA needs two axes of variation; pad with zeros to draw 1-2 points
+        return np.zeros((x.shape[0], 2)), (0.0, 0.0)
+    pca = PCA(n_components=2, random_state=0)
+    xy = pca.fit_transform(x)  # (n, 2)
+    ratio = pca.explained_variance_ratio_
+    return xy, (float(ratio[0]), float(ratio[1]))
+
+
+def neighbors(lm: Any, word: str, k: int = 10, mode: str = "mean", space: str = "input") -> NeighborsResult:
+    """The k tokens nearest to `word` by cosine similarity in the `space` embedding table.
+
+    'apple' (SmolLM2) -> one piece; its neighbours exclude 'apple' itself.
+    '蘋果' -> four byte-level pieces; mode='each' gives four lists, mode='mean' one.
+    """
+    from playground import config
+
+    if mode not in MODES:
+        raise InputError(f"Unknown mode '{mode}'. Choose one of: {', '.join(MODES)}.")
+    if space not in SPACES:
+        raise InputError(f"Unknown space '{space}'. Choose one of: {', '.join(SPACES)}.")
+    cap = config.settings().limits.max_top_k
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise InputError(f"k must be a whole number from 1 to {cap}, not '{k}'.") from None
+    if not 1 <= k <= cap:
+        raise InputError(f"k must be from 1 to {cap}, not {k}.")
+    ids = _pieces(lm.tokenizer, word)
+    table = _table(lm, space)
+    vocab, d_model = table.unit.shape
+    k = min(k, vocab - len(set(ids)))
+    tok = lm.tokenizer
+    with torch.inference_mode():
+        emb = (lm.model.get_input_embeddings() if space == "input" else lm.model.get_output_embeddings()).weight
+        rows = emb[torch.tensor(ids, device=emb.device)].float()  # (pieces, d_model), raw rows
+        if mode == "each":
+            queries = [(token_text(tok, i), [i], rows[n]) for n, i in enumerate(ids)]
+        else:
+            label = token_text(tok, ids[0]) if len(ids) == 1 else f"mean of {len(ids)} pieces"
+            queries = [(label, sorted(set(ids)), rows.mean(dim=0))]
+        groups: list[NeighborGroup] = []
+        vectors: list[torch.Tensor] = []  # unit-length rows for the PCA: each query, then its neighbours
+        owners: list[tuple[int, bool, str]] = []
+        for g, (label, own, q) in enumerate(queries):
+            vals, idx = _top(table, q, own, k)
+            found = tuple(Neighbor(int(i), token_text(tok, int(i)), float(v)) for v, i in zip(vals, idx))
+            groups.append(NeighborGroup(label, tuple(own), found))
+            vectors.append(q / q.norm().clamp_min(1e-12))
+            owners.append((g, True, label))
+            vectors.extend(table.unit[idx].float())  # (k, d_model), unit rows
+            owners.extend((g, False, n.text) for n in found)
+        xy, ratio = _pca(torch.stack(vectors))
+    points = tuple(Point(float(x), float(y), label, g, is_q) for (x, y), (g, is_q, label) in zip(xy, owners))
+    return NeighborsResult(word, space, mode, is_tied(lm), int(vocab), int(d_model),
+                           tuple((i, token_text(tok, i)) for i in ids), tuple(groups), points, ratio)
+
+
+def to_json(r: NeighborsResult) -> dict[str, Any]:
+    """The API's JSON result (documented in the README)."""
+    return {
+        "query": r.query,
+        "space": r.space,
+        "mode": r.mode,
+        "tied": r.tied,
+        "vocab_size": r.vocab_size,
+        "d_model": r.d_model,
+        "pieces": [{"id": i, "text": s} for i, s in r.pieces],
+        "groups": [{"label": g.label, "token_ids": list(g.token_ids),
+                    "neighbors": [{"id": n.token_id, "text": n.text, "similarity": round(n.similarity, 6)}
+                                  for n in g.neighbors]} for g in r.groups],
+        "pca": {"explained_variance": [round(v, 6) for v in r.explained_variance],
+                "points": [{"x": round(p.x, 6), "y": round(p.y, 6), "label": p.label, "group": p.group,
+                            "query": p.is_query} for p in r.points]},
+    }
