@@ -1,0 +1,243 @@
+"""Token-by-token generation with a KV cache: streamed, stoppable, seedable, with per-step confidences.
+
+`Generation(lm, input_ids, sampling)` is an iterator of `Step`s. It runs the same computation as
+`model.generate` (one prefill pass over the prompt, then one token at a time through a
+`DynamicCache`, the same logits processors in the same order), so greedy decoding gives the same
+tokens as `model.generate(do_sample=False)`, and a seeded sampled reply the same tokens as
+`torch.manual_seed(seed); model.generate(do_sample=True, ...)`.
+
+Why a loop of our own instead of `generate` + `TextIteratorStreamer`: the loop only advances when
+the consumer asks for the next token, so stopping is real (no background thread keeps decoding after
+the user pressed Stop), the probabilities of each step come for free from the logits already
+computed (no second forward pass, no `output_scores` held until the end), the seed lives in a private
+`torch.Generator` (two chats sampling at once do not share a random stream), and the prefill computes
+logits for the last position only (`logits_to_keep=1`) where `generate` computes them for every
+prompt position.
+
+Not here: chat templates, history, or anything about text formatting (playground.core.chat).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from playground import config
+from playground.errors import InputError
+
+TOP_ALTERNATIVES = 5  # alternatives kept per step for the confidence view
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How the next token is chosen. Defaults follow a common chat setting."""
+
+    greedy: bool = True  # argmax at every step; the other sampling fields are then ignored (except the penalty)
+    temperature: float = 0.7  # divides the logits; < 1 sharpens, > 1 flattens
+    top_k: int = 50  # keep the k most likely tokens; 0 turns the filter off
+    top_p: float = 0.9  # keep the smallest set whose probability reaches p; 1 turns it off
+    repetition_penalty: float = 1.0  # CTRL-style penalty on tokens already in prompt or reply; 1 is off
+    max_new_tokens: int = 256  # tokens in the reply at most
+    seed: int | None = None  # None: a fresh random seed, reported in the result so it can be replayed
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        """The same settings as `model.generate` keyword arguments (for the Code view and the tests)."""
+        kw: dict[str, Any] = {"max_new_tokens": self.max_new_tokens, "do_sample": not self.greedy}
+        if self.repetition_penalty != 1.0:
+            kw["repetition_penalty"] = self.repetition_penalty
+        if not self.greedy:
+            kw.update(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p)
+        return kw
+
+
+def _number(name: str, value: Any, lo: float, hi: float, integer: bool = False) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {value!r}.") from None
+    if math.isnan(x) or math.isinf(x) or not lo <= x <= hi:
+        raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}.")
+    if integer and x != int(x):
+        raise InputError(f"{name} must be a whole number, got {value!r}.")
+    return x
+
+
+def check_sampling(greedy: Any = True, temperature: Any = 0.7, top_k: Any = 50, top_p: Any = 0.9,
+                   repetition_penalty: Any = 1.0, max_new_tokens: Any = 256, seed: Any = None) -> Sampling:
+    """Validate raw UI/API values into a Sampling, or raise InputError naming the bad value.
+
+    A seed of None, "" or -1 means "pick one at random" (the result reports the seed used).
+    """
+    cap = config.settings().limits.max_new_tokens
+    if seed is None or (isinstance(seed, str) and not seed.strip()) or seed == -1:
+        seed_value = None
+    else:
+        seed_value = int(_number("Seed", seed, 0, 2**63 - 1, integer=True))
+    return Sampling(
+        greedy=bool(greedy),
+        temperature=_number("Temperature", temperature, 0.01, 5.0),
+        top_k=int(_number("Top-k", top_k, 0, 100_000, integer=True)),
+        top_p=_number("Top-p", top_p, 0.01, 1.0),
+        repetition_penalty=_number("Repetition penalty", repetition_penalty, 0.5, 3.0),
+        max_new_tokens=int(_number("Max new tokens", max_new_tokens, 1, cap, integer=True)),
+        seed=seed_value,
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One generated token."""
+
+    index: int  # 0 for the first generated token
+    token_id: int
+    piece: str  # the text this token added to the reply ("" while a multi-byte character is incomplete)
+    prob: float  # the model's probability of this token (softmax of the raw logits, temperature 1)
+    sampled_prob: float  # its probability under the distribution actually sampled from (after the filters)
+    top_ids: tuple[int, ...]  # the most likely tokens at this step under the raw distribution, best first
+    top_probs: tuple[float, ...]
+    text: str  # the whole reply so far
+    seconds: float  # since the generation started (the first step's is the time to first token)
+
+
+@dataclass
+class Generation:
+    """An iterator of Steps for one reply. Iterate it (or call `run()`); then read the summary fields.
+
+    `stop`: set it from another thread to end the reply before the next token (finish_reason "stopped").
+    Stopping the iteration (a consumer that goes away) also stops the computation: nothing runs ahead.
+    """
+
+    lm: Any  # playground.loader.LoadedModel
+    input_ids: list[int]
+    sampling: Sampling
+    stop: threading.Event | None = None
+    top_n: int = TOP_ALTERNATIVES
+    # filled while iterating
+    steps: list[Step] = field(default_factory=list)
+    token_ids: list[int] = field(default_factory=list)  # generated ids, the final EOS included (as generate returns)
+    text: str = ""
+    finish_reason: str | None = None  # "eos", "length" or "stopped"
+    seed: int | None = None  # the seed actually used (sampling only)
+    time_to_first_token: float | None = None
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.input_ids:
+            raise InputError("The prompt is empty: there is nothing to continue.")
+        if not self.sampling.greedy:
+            import torch
+
+            self.seed = self.sampling.seed if self.sampling.seed is not None else \
+                int(torch.randint(0, 2**31 - 1, (1,)).item())
+
+    @property
+    def new_tokens(self) -> int:
+        return len(self.token_ids)
+
+    @property
+    def tokens_per_second(self) -> float:
+        """Decode speed after the first token (the prefill is in the time to first token)."""
+        if self.new_tokens < 2 or self.time_to_first_token is None or self.seconds <= self.time_to_first_token:
+            return 0.0
+        return (self.new_tokens - 1) / (self.seconds - self.time_to_first_token)
+
+    def run(self) -> "Generation":
+        for _ in self:
+            pass
+        return self
+
+    def _eos_ids(self) -> set[int]:
+        ids: set[int] = set()
+        for source in (getattr(self.lm.model, "generation_config", None), self.lm.tokenizer):
+            eos = getattr(source, "eos_token_id", None)
+            if isinstance(eos, int):
+                ids.add(eos)
+            elif eos:
+                ids.update(int(e) for e in eos)
+        return ids
+
+    def _processors(self) -> Any:
+        """The logits processors model.generate would build for these settings, in its order."""
+        from transformers import (LogitsProcessorList, RepetitionPenaltyLogitsProcessor, TemperatureLogitsWarper,
+                                  TopKLogitsWarper, TopPLogitsWarper)
+
+        s = self.sampling
+        procs = LogitsProcessorList()
+        if s.repetition_penalty != 1.0:
+            procs.append(RepetitionPenaltyLogitsProcessor(penalty=s.repetition_penalty))
+        if not s.greedy:
+            if s.temperature != 1.0:
+                procs.append(TemperatureLogitsWarper(s.temperature))
+            if s.top_k != 0:
+                procs.append(TopKLogitsWarper(top_k=s.top_k, min_tokens_to_keep=1))
+            if s.top_p < 1.0:
+                procs.append(TopPLogitsWarper(top_p=s.top_p, min_tokens_to_keep=1))
+        return procs
+
+    def __iter__(self) -> Iterator[Step]:
+        import torch
+        from transformers import DynamicCache
+
+        lm, s = self.lm, self.sampling
+        model, tok = lm.model, lm.tokenizer
+        eos = self._eos_ids()
+        processors = self._processors()
+        rng = None
+        if not s.greedy:
+            rng = torch.Generator(device="cpu").manual_seed(self.seed)
+        device = lm.input_device
+        seq = torch.tensor([self.input_ids], dtype=torch.long, device=device)  # (1, T) prompt + reply so far
+        cache = DynamicCache(config=model.config)
+        x = seq
+        t0 = time.perf_counter()
+        stable = ""  # decoded reply text, up to the last complete character
+        for i in range(s.max_new_tokens):
+            if self.stop is not None and self.stop.is_set():
+                self.finish_reason = "stopped"
+                break
+            # The model lock keeps other tabs' hooks off our forward passes (and ours off theirs); it is taken
+            # per token, so a long reply never blocks another tab for longer than one step.
+            with lm.lock, torch.inference_mode():
+                out = model(input_ids=x, past_key_values=cache, use_cache=True, logits_to_keep=1)
+            logits = out.logits[:, -1].to(dtype=torch.float32, device="cpu")  # (1, vocab)
+            scores = processors(seq.cpu(), logits) if processors else logits
+            if s.greedy:
+                nxt = int(scores.argmax(-1))
+                sampled_p = 1.0
+            else:
+                probs = torch.softmax(scores, dim=-1)
+                nxt = int(torch.multinomial(probs[0], 1, generator=rng))
+                sampled_p = float(probs[0, nxt])
+            raw = torch.softmax(logits[0], dim=-1)  # (vocab,) the model's own distribution
+            top_p, top_i = raw.topk(self.top_n)
+            self.token_ids.append(nxt)
+            seq = torch.cat([seq, seq.new_tensor([[nxt]])], dim=1)
+            x = seq[:, -1:]
+            is_eos = nxt in eos
+            if not is_eos:
+                decoded = tok.decode(self.token_ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+                # A character split over several byte tokens decodes to U+FFFD until its last byte arrives.
+                if not decoded.endswith("\ufffd"):
+                    stable = decoded
+            piece = stable[len(self.text):] if stable.startswith(self.text) else stable
+            self.text = stable
+            now = time.perf_counter() - t0
+            if self.time_to_first_token is None:
+                self.time_to_first_token = now
+            self.seconds = now
+            step = Step(i, nxt, piece, float(raw[nxt]), sampled_p, tuple(int(j) for j in top_i),
+                        tuple(float(p) for p in top_p), self.text, now)
+            self.steps.append(step)
+            yield step
+            if is_eos:
+                self.finish_reason = "eos"
+                break
+        else:
+            self.finish_reason = "length"
+        body = [t for t in self.token_ids if t not in eos]
+        if body:  # a reply cut in the middle of a character keeps its replacement mark
+            self.text = tok.decode(body, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        self.seconds = time.perf_counter() - t0
