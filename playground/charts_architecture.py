@@ -28,11 +28,11 @@ def _human(n: int) -> str:
     return str(n)
 
 
-def treemap(shape: ModelShape, max_depth: int = 3) -> go.Figure:
+def treemap(shape: ModelShape, max_depth: int = 4) -> go.Figure:
     """Where the parameters live: embeddings, each layer's attention / MLP / norms, lm_head.
 
-    Click a box to zoom into it (a layer shows its q, k, v, o, gate, up, down); `max_depth` rings
-    are drawn at a time so an 80-layer model stays readable.
+    Click a box to zoom into it (a layer shows its q, k, v, o, gate, up, down); `max_depth` levels
+    (model, layers, layer i, attention/MLP/norms) are drawn at a time so an 80-layer model stays readable.
     """
     nodes = breakdown(shape)
     root = nodes[0].id

@@ -46,6 +46,8 @@ register({
     "architecture.params": ("named_parameters()", "named_parameters()（所有參數）", "named_parameters()（所有参数）"),
     "architecture.layers": ("Parameters per layer", "每一層的參數", "每一层的参数"),
     "architecture.side_by_side": ("Side by side", "並排比較", "并排比较"),
+    "architecture.treemap": ("Where the parameters live", "參數分布在哪裡", "参数分布在哪里"),
+    "architecture.comparison": ("Parameters per group, side by side", "各組參數並排比較", "各组参数并排比较"),
 })
 
 PARAM_HEADERS = ["name", "shape", "count", "share %", "group", "part", "layer"]
@@ -79,7 +81,8 @@ def summary_markdown(shape: ModelShape) -> str:
         context += (f"; {shape.n_sliding_layers} of {shape.n_layers} layers attend only to the last "
                     f"{shape.sliding_window:,} tokens (sliding window)")
     sizes = " · ".join(f"{w.dtype} {_mb(w.bytes)}" for w in weight_sizes(shape))
-    groups = " · ".join(f"{g.group} {g.share:.1%}" for g in group_totals(shape))
+    groups = " · ".join(f"{g.group} {g.share:.1%}" if g.share >= 0.001 else f"{g.group} {g.share:.3%}"
+                        for g in group_totals(shape))
     rows = [
         ("Parameters", f"**{shape.n_params:,}**"),
         ("Layers", f"{shape.n_layers}"),
@@ -95,7 +98,8 @@ def summary_markdown(shape: ModelShape) -> str:
     ]
     head = (f"### {shape.name}\n`{shape.architecture}` (model_type `{shape.model_type}`), "
             f"config from {source.get(shape.source, shape.source)}")
-    table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    lines = [f"| {k} | {v} |" for k, v in rows]
+    table = "\n".join([lines[0], "|---|---|", *lines[1:]])  # the first row doubles as the header
     notes = "".join(f"\n\n> {n}" for n in shape.notes)
     return f"{head}\n\n{table}{notes}"
 
@@ -165,7 +169,7 @@ def build(ctx: TabContext) -> None:
                         scale=2)
         go_btn = tr.make(gr.Button, i18n={"value": "architecture.show"}, variant="primary", scale=1)
     summary = gr.Markdown()
-    chart = gr.Plot(label="treemap", elem_id="architecture-treemap")
+    chart = tr.make(gr.Plot, i18n={"label": "architecture.treemap"}, elem_id="architecture-treemap")
     params = tr.make(gr.Dataframe, i18n={"label": "architecture.params"}, headers=PARAM_HEADERS,
                      interactive=False, max_height=420)
     with gr.Accordion("Parameters per layer", open=False) as layers_acc:
@@ -174,7 +178,8 @@ def build(ctx: TabContext) -> None:
     tr.items.append((layers_acc, {"label": "architecture.layers"}))
     with gr.Accordion("Side by side", open=True) as side_acc:
         side = gr.Markdown()
-        side_chart = gr.Plot(label="comparison", elem_id="architecture-compare", visible=False)
+        side_chart = tr.make(gr.Plot, i18n={"label": "architecture.comparison"}, elem_id="architecture-compare",
+                             visible=False)
     tr.items.append((side_acc, {"label": "architecture.side_by_side"}))
     code = code_box(ctx)
     result = json_box(ctx)

@@ -1,0 +1,52 @@
+"""The `architecture` endpoint through gradio_client against the live app."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client.exceptions import AppError
+
+
+def _call(client, *args):
+    return client.predict(*args, api_name="/architecture")
+
+
+def test_unknown_model_is_a_clear_error(client):
+    with pytest.raises(AppError, match="no-such-model"):
+        _call(client, "no-such-model", "", "")
+
+
+def test_unknown_comparison_model_is_a_clear_error(client):
+    with pytest.raises(AppError, match="also-not-a-model"):
+        _call(client, "SmolLM2-135M-Instruct", "also-not-a-model", "")
+
+
+def test_huge_filter_is_refused(client):
+    with pytest.raises(AppError, match="filter"):
+        _call(client, "SmolLM2-135M-Instruct", "", "x" * 5000)
+
+
+def test_default_model_summary_and_parameter_table(client, lm):
+    summary, _chart, table, layers, _side, _side_chart, code, result = _call(client, "SmolLM2-135M-Instruct", "", "")
+    assert "134,515,008" in summary
+    model = result["model"]
+    assert model["n_params"] == 134_515_008 == sum(p.numel() for p in lm.model.parameters())
+    assert (model["n_layers"], model["hidden"], model["n_heads"], model["n_kv_heads"]) == (30, 576, 9, 3)
+    assert model["tied"] is True and model["gqa_ratio"] == 3
+    names = [p["name"] for p in result["parameters"]]
+    assert names == [n for n, _ in lm.model.named_parameters()]
+    assert result["parameters"][0]["shape"] == [49152, 576]
+    assert sum(p["count"] for p in result["parameters"]) == 134_515_008
+    assert result["weight_bytes"]["float32"] == 4 * 134_515_008
+    assert len(result["layers"]) == 30 and result["compare"] is None
+    assert len(table["data"]) == len(names) and len(layers["data"]) == 30
+    assert "init_empty_weights" in code and "tie_weights" in code
+
+
+def test_filter_and_comparison(client):
+    *_, result = _call(client, "DeepSeek-R1-Distill-Qwen-1.5B", "Llama-3.2-1B-Instruct", "lm_head")
+    assert result["model"]["n_params"] == 1_777_088_000
+    assert [(p["name"], p["shape"]) for p in result["parameters"]] == [("lm_head.weight", [151936, 1536])]
+    other = result["compare"]["model"]
+    assert other["n_params"] == 1_235_814_400 and other["tied"] is True
+    rows = {r["field"]: r for r in result["compare"]["rows"]}
+    assert rows["n_layers"]["a"] == 28 and rows["n_layers"]["b"] == 16
