@@ -1,0 +1,288 @@
+"""Measured against estimated: the real memory of one inference pass and one AdamW step of the loaded model.
+
+CPU: the weights are the bytes of the loaded tensors; everything else is the growth of the process's
+peak resident set (VmHWM, reset through /proc/self/clear_refs; sampled with psutil where that is not
+possible) during the step. CUDA: torch.cuda.max_memory_allocated after a reset of the peak, which
+includes the resident weights. Both sit beside `vram.estimate` for the same model and settings.
+
+The training step runs AdamW with lr = 0 on the shared model, so no weight changes (x + (-0.0) * finite
+is x); gradients and optimizer states are dropped afterwards. What this is not: a benchmark of speed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import re
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from playground.core.hardware import custom
+from playground.core.vram import Breakdown, ModelSpec, VramInputs, breakdown, human, validate_spec
+from playground.errors import InputError, PlaygroundError
+
+_ONE_AT_A_TIME = threading.Lock()  # two measurements at once would see each other's memory
+MAX_MEASURE_CONTEXT = 8192  # a forward+backward beyond this takes minutes on a CPU
+_DTYPE_KEY = {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    kind: str  # "inference" | "training"
+    device: str
+    method: str  # how the bytes were measured, in words
+    context: int
+    batch: int
+    weights_bytes: int  # bytes of the resident weights (tensors of the loaded model)
+    measured_bytes: int  # weights + the peak growth during the step
+    estimated: Breakdown  # vram.breakdown for the same model and settings
+    seconds: float
+
+    @property
+    def estimated_bytes(self) -> int:
+        """The estimate without the runtime overhead (neither RSS growth nor allocated bytes see it)."""
+        return self.estimated.tensors
+
+    @property
+    def ratio(self) -> float:
+        """estimated / measured: 1.0 is a perfect estimate."""
+        return self.estimated_bytes / self.measured_bytes if self.measured_bytes else float("nan")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "device": self.device, "method": self.method, "context": self.context,
+                "batch": self.batch, "weights_bytes": self.weights_bytes, "measured_bytes": self.measured_bytes,
+                "estimated_bytes": self.estimated_bytes, "ratio": round(self.ratio, 4),
+                "estimated": self.estimated.as_dict(), "seconds": round(self.seconds, 3)}
+
+    def summary(self) -> str:
+        return (f"{self.kind} at {self.context:,} tokens x {self.batch}: measured {human(self.measured_bytes)}, "
+                f"estimated {human(self.estimated_bytes)} ({self.ratio - 1:+.1%}); {self.method}")
+
+
+def spec_from_model(model: Any, n_params: int, name: str = "loaded") -> ModelSpec:
+    """The ModelSpec of a loaded transformers model, counted from its tensors (tied weights once)."""
+    cfg = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    hidden = cfg.hidden_size
+    heads = cfg.num_attention_heads
+    emb = model.get_input_embeddings().weight
+    out = model.get_output_embeddings()
+    tied = out is None or out.weight is emb
+    window = getattr(cfg, "sliding_window", None)
+    layer_types = getattr(cfg, "layer_types", None) or []
+    n_sliding = sum(1 for t in layer_types if "sliding" in str(t)) if window else 0
+    spec = ModelSpec(
+        n_params=int(n_params), n_layers=cfg.num_hidden_layers, hidden=hidden, n_heads=heads,
+        n_kv_heads=getattr(cfg, "num_key_value_heads", None) or heads,
+        head_dim=getattr(cfg, "head_dim", None) or hidden // heads,
+        intermediate=getattr(cfg, "intermediate_size", None) or getattr(cfg, "n_inner", None) or 4 * hidden,
+        vocab=cfg.vocab_size, tied=tied,
+        gated_mlp=getattr(cfg, "model_type", "") not in ("gpt2", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi"),
+        embedding_params=emb.numel(), lm_head_params=0 if tied else out.weight.numel(),
+        sliding_window=window if n_sliding else None, n_sliding_layers=n_sliding, name=name)
+    validate_spec(spec)
+    return spec
+
+
+def inputs_for(lm: Any, mode: str, context: int, batch: int = 1) -> VramInputs:
+    """VramInputs describing what `measure_*` runs on `lm` (a loader.LoadedModel)."""
+    dtype = _DTYPE_KEY.get(lm.dtype, "fp32")
+    spec = spec_from_model(lm.model, lm.n_params, lm.name)
+    if lm.device == "cuda":
+        import torch
+
+        hw = custom(torch.cuda.get_device_properties(0).total_memory / 1e9, kind="cuda")
+    else:
+        import psutil
+
+        hw = custom(psutil.virtual_memory().total / 1e9, kind="cpu" if lm.device == "cpu" else "mps")
+    fmt = "int8" if lm.quantization == "int8" else dtype
+    flash = getattr(lm, "attn_implementation", "sdpa") != "eager"
+    return VramInputs(model=spec, mode=mode, weight_format=fmt, compute_dtype=dtype, context=context, batch=batch,
+                      mixed_precision=dtype != "fp32", flash_attention=flash, hardware=hw)
+
+
+# --------------------------------------------------------------------------- peak memory probes
+
+
+def _malloc_trim() -> None:
+    """Give freed heap pages back to the OS, so that reused free memory cannot hide a new allocation."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        text = open("/proc/self/status", encoding="ascii").read()
+    except OSError:
+        return None
+    m = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
+    return int(m.group(1)) if m else None
+
+
+@contextmanager
+def _cpu_peak() -> Iterator[dict[str, Any]]:
+    """Yields a dict that holds, after the block, 'growth' (peak RSS - RSS before) and 'method'."""
+    import psutil
+
+    gc.collect()
+    _malloc_trim()
+    proc = psutil.Process()
+    out: dict[str, Any] = {}
+    hwm_ok = False
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")  # resets VmHWM (peak RSS) to the current RSS
+        hwm_ok = _status_kib("VmHWM") is not None
+    except OSError:
+        pass
+    before = proc.memory_info().rss
+    peak = [before]
+    stop = threading.Event()
+
+    def sample() -> None:  # fallback where VmHWM cannot be reset (not Linux, or a locked-down /proc)
+        while not stop.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            time.sleep(0.001)
+
+    sampler = None if hwm_ok else threading.Thread(target=sample, daemon=True)
+    if sampler:
+        sampler.start()
+    try:
+        yield out
+    finally:
+        stop.set()
+        if sampler:
+            sampler.join()
+            out["growth"], out["method"] = max(0, peak[0] - before), "process RSS, sampled every 1 ms"
+        else:
+            out["growth"] = max(0, (_status_kib("VmHWM") or 0) * 1024 - before)
+            out["method"] = "peak process RSS (VmHWM) growth + bytes of the loaded weights"
+
+
+@contextmanager
+def _cuda_peak(device: Any) -> Iterator[dict[str, Any]]:
+    import torch
+
+    gc.collect()
+    torch.cuda.synchronize(device)
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats(device)
+    out: dict[str, Any] = {}
+    try:
+        yield out
+    finally:
+        torch.cuda.synchronize(device)
+        out["peak"] = torch.cuda.max_memory_allocated(device)
+        out["method"] = "torch.cuda.max_memory_allocated (weights included)"
+
+
+def _check(lm: Any, context: int, batch: int) -> None:
+    if lm.device not in ("cpu", "cuda"):
+        raise InputError(f"Measuring memory works on cpu and cuda; the model is on {lm.device}.")
+    if not isinstance(context, int) or not 1 <= context <= MAX_MEASURE_CONTEXT:
+        raise InputError(f"Context for a measurement must be 1-{MAX_MEASURE_CONTEXT:,} tokens, got {context!r}.")
+    if not isinstance(batch, int) or not 1 <= batch <= 16:
+        raise InputError(f"Batch for a measurement must be 1-16, got {batch!r}.")
+
+
+def _ids(lm: Any, context: int, batch: int) -> Any:
+    import torch
+
+    vocab = lm.model.config.get_text_config().vocab_size
+    g = torch.Generator().manual_seed(0)
+    return torch.randint(0, vocab, (batch, context), generator=g).to(lm.input_device)  # (B, T)
+
+
+def _warm_up(lm: Any) -> None:
+    """A tiny forward first: memory-mapped weights become resident and one-time buffers get made, so
+    neither is counted as the step's memory."""
+    import torch
+
+    with torch.inference_mode():
+        lm.model(input_ids=_ids(lm, 8, 1), use_cache=False, logits_to_keep=1)
+
+
+def _run(lm: Any, kind: str, context: int, batch: int, step: Any) -> Measurement:
+    if not _ONE_AT_A_TIME.acquire(blocking=False):
+        raise PlaygroundError("A memory measurement is already running; try again in a moment.")
+    try:
+        est = breakdown(inputs_for(lm, kind, context, batch))
+        t0 = time.perf_counter()
+        with lm.lock:
+            _warm_up(lm)
+            if lm.device == "cuda":
+                with _cuda_peak(lm.input_device) as probe:
+                    step()
+                measured, weights = probe["peak"], lm.weight_bytes
+            else:
+                with _cpu_peak() as probe:
+                    step()
+                weights = lm.weight_bytes
+                measured = weights + probe["growth"]
+        return Measurement(kind, lm.device, probe["method"], context, batch, weights, int(measured), est,
+                           time.perf_counter() - t0)
+    finally:
+        gc.collect()
+        _malloc_trim()
+        _ONE_AT_A_TIME.release()
+
+
+def measure_inference(lm: Any, context: int = 1024, batch: int = 1) -> Measurement:
+    """One prefill of `context` tokens with a KV cache, as generation starts (last-position logits only)."""
+    import torch
+
+    _check(lm, context, batch)
+
+    def step() -> None:
+        ids = _ids(lm, context, batch)
+        with torch.inference_mode():
+            out = lm.model(input_ids=ids, use_cache=True, logits_to_keep=1)  # cache: L x (B, n_kv, T, d) x 2
+        del out, ids
+
+    return _run(lm, "inference", context, batch, step)
+
+
+def measure_training(lm: Any, context: int = 256, batch: int = 1) -> Measurement:
+    """One AdamW training step in steady state (states and gradient buffers alive, then forward,
+    backward, optimizer step) on `context` tokens of fixed random ids."""
+    import torch
+
+    _check(lm, context, batch)
+    if lm.quantization != "none":
+        raise InputError("Training is measured on an unquantized model: load it without int8.")
+
+    def step() -> None:
+        params = list(lm.model.parameters())
+        flags = [p.requires_grad for p in params]
+        try:
+            for p in params:
+                p.requires_grad_(True)
+            ids = _ids(lm, context, batch)
+            # A loop in steady state: gradient buffers and AdamW states already exist while the next
+            # micro-batch runs forward and backward (what the estimate's stacked bar adds up). A cold first
+            # step would peak lower, at max(activations, gradients + states). lr = 0: weights stay the same.
+            opt = torch.optim.AdamW(params, lr=0.0, weight_decay=0.0)
+            for p in params:
+                p.grad = torch.zeros_like(p)
+            opt.step()  # allocates exp_avg and exp_avg_sq
+            with torch.enable_grad():
+                loss = lm.model(input_ids=ids, labels=ids, use_cache=False).loss
+                if not torch.isfinite(loss):
+                    raise PlaygroundError("The loss is not finite; the training step was not taken.")
+                loss.backward()  # accumulates into the existing gradient buffers
+                opt.step()
+            del loss, opt, ids
+        finally:
+            for p, flag in zip(params, flags):
+                p.grad = None
+                p.requires_grad_(flag)
+
+    return _run(lm, "training", context, batch, step)
+
