@@ -12,6 +12,7 @@ import io
 import json
 
 import pytest
+import torch
 from accelerate import init_empty_weights
 from transformers import AutoConfig, AutoModelForCausalLM, DistilBertConfig, Gemma3Config, PretrainedConfig
 
@@ -189,14 +190,16 @@ def test_loaded_model_named_parameters_equal_the_meta_built_ones(lm):
     assert lm.model.num_parameters() == shape.n_params
 
 
-def test_param_list_equals_a_direct_meta_build():
-    fields = dict(json.loads(arch.SHIPPED.read_text())["Qwen/Qwen3-0.6B"])
+@pytest.mark.parametrize("hub_id", [f[0] for f in FACTS])
+def test_param_list_equals_an_init_empty_weights_build(hub_id):
+    """The source material's way (accelerate), which the core replaces by a per-thread meta device."""
+    fields = dict(json.loads(arch.SHIPPED.read_text())[hub_id])
     cfg = AutoConfig.for_model(fields.pop("model_type"), **fields)
     with init_empty_weights():
         model = AutoModelForCausalLM.from_config(cfg)
     model.tie_weights()
     direct = [(n, tuple(p.shape), p.numel()) for n, p in model.named_parameters()]
-    shape = model_shape("Qwen/Qwen3-0.6B")
+    shape = model_shape(hub_id)
     assert [(p.name, p.shape, p.count) for p in shape.params] == direct
     assert shape.n_params == model.num_parameters()
     assert sum(p.share for p in shape.params) == pytest.approx(1.0)
@@ -303,3 +306,26 @@ def test_70b_model_from_config_in_seconds():
     s = model_shape("Llama-3.1-70B-Instruct")
     assert time.perf_counter() - t0 < 10  # generous: shared CI cores; the benchmark holds the 2 s target
     assert s.n_params == 70_553_706_496 and len(s.params) == 1 + 80 * 9 + 1 + 1  # embed, 80 x 9, norm, lm_head
+
+
+def test_meta_build_does_not_leak_into_other_threads():
+    """A model built by another request at the same moment keeps real (CPU) parameters."""
+    import threading
+
+    devices: set[str] = set()
+    stop = threading.Event()
+
+    def build_modules() -> None:
+        while not stop.is_set():
+            devices.add(torch.nn.Linear(4, 4).weight.device.type)
+
+    worker = threading.Thread(target=build_modules)
+    worker.start()
+    try:
+        for name in ("Llama-3.1-70B-Instruct", "DeepSeek-R1-Distill-Qwen-32B", "gemma-3-4b-it"):
+            arch.model_shape.cache_clear()
+            model_shape(name)
+    finally:
+        stop.set()
+        worker.join()
+    assert devices == {"cpu"}
