@@ -545,13 +545,17 @@ def compare(a: ModelShape, b: ModelShape) -> list[CompareRow]:
 def code_for(shape: ModelShape) -> str:
     """Plain transformers code that prints what the Architecture tab shows."""
     model_id = shape.hub_id or shape.name
+    load = f"AutoConfig.from_pretrained({model_id!r})"
+    if not shape.hub_id and model_id.lower().endswith(".gguf"):  # a GGUF file: its metadata holds the config
+        path = Path(model_id)
+        load = f"AutoConfig.from_pretrained({str(path.parent)!r}, gguf_file={path.name!r})"
     text = ""
     if shape.notes and shape.model_type.endswith("_text"):
         text = "config = config.get_text_config(decoder=True)  # the text decoder; the vision tower is left out\n"
     return f"""from accelerate import init_empty_weights
 from transformers import AutoConfig, AutoModelForCausalLM
 
-config = AutoConfig.from_pretrained({model_id!r})   # a few kB: no weights are downloaded
+config = {load}   # a few kB: no weights are downloaded
 {text}with init_empty_weights():                 # parameters on the 'meta' device: shapes only, no memory
     model = AutoModelForCausalLM.from_config(config)   # not AutoModel: that one drops the lm_head
 model.tie_weights()                       # count a tied lm_head once (else +vocab x hidden)
