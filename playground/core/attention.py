@@ -155,3 +155,30 @@ def to_json(v: AttentionView) -> dict[str, Any]:
         "weights": [[r(x) for x in row] for row in v.selected],
         "first_token_share": [[r(x) for x in row] for row in v.first_token_share],
     }
+
+
+def code_for(model_id: str, text: str, layer: int, heads: list[int], label: str) -> str:
+    """Plain transformers code that reproduces the Attention view."""
+    return f"""import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+# Only eager attention returns the weights (SDPA and flash kernels never form the matrix).
+model = AutoModelForCausalLM.from_pretrained({model_id!r}, dtype=torch.float32, attn_implementation="eager")
+
+ids = tokenizer({text!r}, return_tensors="pt").input_ids
+with torch.inference_mode():
+    out = model(ids, output_attentions=True)
+att = torch.stack(out.attentions)[:, 0]     # (layers, heads, tokens, tokens): row = query, column = key
+
+cfg = model.config
+per_kv = cfg.num_attention_heads // cfg.num_key_value_heads
+groups = [list(range(g * per_kv, (g + 1) * per_kv)) for g in range(cfg.num_key_value_heads)]
+print("heads sharing each key/value head:", groups)
+
+layer, heads = {int(layer)}, {list(heads)!r}  # {label}
+selected = att[layer, heads].mean(dim=0)    # (tokens, tokens)
+print([tokenizer.decode([i]) for i in ids[0]])
+print(selected)
+sink = att[:, :, 1:, 0].mean(dim=-1)         # (layers, heads): weight on the first token
+"""

@@ -24,6 +24,7 @@ from typing import Any
 import torch
 
 from playground.core.neighbors import token_text
+from playground.core.tokens import check_text
 from playground.errors import InputError
 
 # Rows of (states) projected onto the vocabulary at once: 256 x 49,152 float32 logits = 50 MB,
@@ -53,13 +54,7 @@ def encode(lm: Any, text: str, cap: int) -> list[int]:
     """Text -> token ids (with the tokenizer's own special tokens), or InputError if empty or over `cap`."""
     from playground import config
 
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("Type some text first (the box is empty).")
-    max_chars = config.settings().limits.max_input_chars
-    if len(text) > max_chars:
-        raise InputError(f"The text has {len(text):,} characters; at most {max_chars:,} are accepted.")
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
-        raise InputError("The text contains control characters; type plain text.")
+    check_text(text, config.settings().limits.max_input_chars)
     ids = [int(i) for i in lm.tokenizer(text)["input_ids"]]
     if not ids:
         raise InputError("The text gives no tokens.")
@@ -297,3 +292,50 @@ def to_json(stats: LayerStats, grid: LensGrid, at: LensAtPosition) -> dict[str, 
                         "top": [{"id": i, "text": s, "prob": r6(p)} for i, s, p in x.top]} for x in at.layers],
         },
     }
+
+
+def code_for(model_id: str, text: str, norm_path: str, position: int, target: str) -> str:
+    """Plain transformers code that reproduces the Layer Representations view."""
+    pick = (f"target = tokenizer({target!r}, add_special_tokens=False).input_ids[0]" if target and not
+            target.startswith("#") else f"target = {int(target[1:])}" if target else
+            "target = int(logits[-1, pos].argmax())          # the model's own prediction")
+    return f"""import torch
+import torch.nn.functional as F
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+model = AutoModelForCausalLM.from_pretrained({model_id!r}, dtype=torch.float32)
+
+ids = tokenizer({text!r}, return_tensors="pt").input_ids
+with torch.inference_mode():
+    out = model(ids, output_hidden_states=True)
+print([tuple(h.shape) for h in out.hidden_states])   # layers + 1 of (batch, tokens, hidden)
+hs = torch.stack(out.hidden_states)[:, 0]              # (layers+1, tokens, hidden); [0] = embeddings
+norms = hs.norm(dim=-1)                                # (layers+1, tokens)
+cos_next = F.cosine_similarity(hs[:-1], hs[1:], dim=-1)  # (layers, tokens)
+
+# Logit lens: final norm + LM head on every layer. hidden_states[-1] has had the final norm
+# already, so it is applied to all the others only (exactly once). Chunk this for long texts.
+norm = model.{norm_path}
+with torch.inference_mode():
+    logits = model.lm_head(torch.cat([norm(hs[:-1]), hs[-1:]]))  # (layers+1, tokens, vocab)
+    assert torch.allclose(logits[-1], out.logits[0], atol=1e-4)   # last layer = the model's logits
+probs = logits.softmax(dim=-1)
+top_p, top_id = probs.max(dim=-1)                      # (layers+1, tokens)
+for layer in range(len(top_id)):
+    print(layer, [tokenizer.decode([i]) for i in top_id[layer]])
+
+pos = {int(position)}
+{pick}
+rank = (logits[:, pos] > logits[:, pos, target, None]).sum(dim=-1) + 1  # (layers+1,), 1 = top
+print(tokenizer.decode([target]), rank.tolist())
+"""
+
+
+def norm_path(model: Any) -> str:
+    """Where the final norm lives, as an attribute path: 'model.norm', 'transformer.ln_f'."""
+    target = final_norm(model)
+    for name, module in model.named_modules():
+        if module is target:
+            return name
+    return "model.norm"

@@ -24,6 +24,7 @@ from typing import Any
 
 import torch
 
+from playground.core.tokens import check_text, is_byte_level, token_bytes
 from playground.errors import InputError
 
 SPACES = ("input", "output")
@@ -35,43 +36,19 @@ MAX_PIECES = 16
 # --------------------------------------------------------------------------- token display
 
 
-def _byte_decoder() -> dict[str, int]:
-    """GPT-2 byte-level BPE's printable stand-ins -> bytes: 'Ġ' -> 0x20, 'è' -> 0xE8.
-
-    The printable bytes stand for themselves; the other 68 are shifted to U+0100 and up.
-    """
-    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
-    table = {chr(b): b for b in keep}
-    shifted = 0
-    for b in range(256):
-        if b not in keep:
-            table[chr(256 + shifted)] = b
-            shifted += 1
-    return table
-
-
-_BYTE_DECODER: dict[str, int] | None = None
-
-
 def token_text(tokenizer: Any, token_id: int) -> str:
-    """How one token reads: 4910 -> ' apple'; a piece of a UTF-8 character -> '<0xE8>'.
+    """How one token reads: 11977 -> ' apple'; a piece of a UTF-8 character -> '<0xE8>'.
 
     Decoding one id alone turns a partial UTF-8 sequence into U+FFFD, which hides which bytes the
-    token holds; for byte-level BPE vocabularies the bytes are shown instead.
+    token holds; then the token's bytes are shown: whole characters as text, stray bytes as <0xE8>.
     """
-    global _BYTE_DECODER
     text = tokenizer.decode([int(token_id)])
     if "\ufffd" not in text:
         return text
     raw = tokenizer.convert_ids_to_tokens(int(token_id)) or ""
-    if _BYTE_DECODER is None:
-        _BYTE_DECODER = _byte_decoder()
-    if raw and all(ch in _BYTE_DECODER for ch in raw):
-        data = bytes(_BYTE_DECODER[ch] for ch in raw)
-        # Whole characters as text, stray bytes of a split character as <0xE8>.
-        text = data.decode("utf-8", errors="surrogateescape")
-        return "".join(f"<0x{ord(c) - 0xDC00:02X}>" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
-    return raw or text
+    data = token_bytes(raw, is_byte_level(tokenizer))
+    decoded = data.decode("utf-8", errors="surrogateescape")  # stray byte b -> U+DC00 + b
+    return "".join(f"<0x{ord(c) - 0xDC00:02X}>" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in decoded)
 
 
 # --------------------------------------------------------------------------- the kept normalized table
@@ -171,10 +148,9 @@ class NeighborsResult:
 
 
 def _pieces(tokenizer: Any, word: str) -> list[int]:
-    if not isinstance(word, str) or not word.strip():
-        raise InputError("Type a word or a token to look up (the box is empty).")
-    if any(ord(ch) < 32 and ch not in "\t\n" for ch in word):
-        raise InputError("The word contains control characters; type plain text.")
+    from playground import config
+
+    check_text(word, config.settings().limits.max_input_chars, what="word")
     ids = tokenizer(word, add_special_tokens=False)["input_ids"]
     if not ids:
         raise InputError(f"'{word}' gives no tokens.")
@@ -274,3 +250,38 @@ def to_json(r: NeighborsResult) -> dict[str, Any]:
                 "points": [{"x": round(p.x, 6), "y": round(p.y, 6), "label": p.label, "group": p.group,
                             "query": p.is_query} for p in r.points]},
     }
+
+
+def code_for(model_id: str, word: str, k: int, mode: str, space: str) -> str:
+    """Plain transformers (+ scikit-learn) code that reproduces the Embedding Neighbors view."""
+    table = "model.get_input_embeddings()" if space == "input" else "model.get_output_embeddings()"
+    if mode == "mean":
+        search = f"""query = F.normalize(table[ids].mean(dim=0), dim=0)  # the mean of the pieces, length 1
+scores = unit @ query                              # (vocab,) cosine similarities
+scores[ids] = -float("inf")                        # not the word itself
+top = scores.topk({int(k)})
+for s, i in zip(top.values, top.indices):
+    print(f"{{tokenizer.decode([i])!r:>15}} {{s:.4f}}")
+xy = PCA(n_components=2).fit_transform(torch.cat([query[None], unit[top.indices]]).numpy())  # 2D picture"""
+    else:
+        search = f"""for piece in ids:                                  # one search per piece
+    scores = unit @ unit[piece]                    # (vocab,) cosine similarities
+    scores[piece] = -float("inf")                  # not the piece itself
+    top = scores.topk({int(k)})
+    print(repr(tokenizer.decode([piece])), [(tokenizer.decode([i]), round(s.item(), 4))
+                                           for s, i in zip(top.values, top.indices)])
+    xy = PCA(n_components=2).fit_transform(unit[[piece, *top.indices.tolist()]].numpy())  # 2D picture"""
+    return f"""import torch
+import torch.nn.functional as F
+from sklearn.decomposition import PCA
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+model = AutoModelForCausalLM.from_pretrained({model_id!r}, dtype=torch.float32)
+
+table = {table}.weight.detach()   # (vocab, d_model)
+unit = F.normalize(table, dim=1)                   # computed once: every row has length 1
+ids = tokenizer({word!r}, add_special_tokens=False).input_ids
+print([tokenizer.decode([i]) for i in ids])        # how the word splits into tokens
+{search}
+"""

@@ -22,7 +22,7 @@ def eager():
 
 
 def test_empty_text_is_refused(eager):
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match="empty|whitespace"):
         at.attention_maps(eager, "   ")
 
 

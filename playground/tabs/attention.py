@@ -1,0 +1,109 @@
+"""Attention tab: each layer's attention patterns per head, grouped by shared key/value head.
+
+Thin: components and wiring. The model comes from the shared loader with
+attn_implementation="eager" (a second cached copy next to the default one: only eager attention
+returns the weights). The computations live in playground/core/attention.py, the charts in
+playground/charts_inside.py.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from playground import config
+from playground.charts_inside import attention_heads, attention_selected, first_token_heatmap
+from playground.core import attention as core
+from playground.i18n import register
+from playground.loader import get_loader
+from playground.tabs.common import TabContext, code_box, friendly, json_box
+
+ID = "attention"
+TITLE = "attention.title"
+CAP = config.settings().limits.max_attention_tokens  # shown in the text box's hint
+
+register({
+    "attention.title": ("Attention", "注意力", "注意力"),
+    "attention.text": ("Text", "文字", "文本"),
+    "attention.text_info": (
+        f"At most {CAP} tokens: every head's token x token matrix is drawn",
+        f"最多 {CAP} 個詞元：每個注意力頭的詞元 x 詞元矩陣都會畫出來",
+        f"最多 {CAP} 个词元：每个注意力头的词元 x 词元矩阵都会画出来",
+    ),
+    "attention.layer": ("Layer (0 = first; -1 = last)", "層（0 = 第一層；-1 = 最後一層）", "层（0 = 第一层；-1 = 最后一层）"),
+    "attention.head": ("Head", "注意力頭", "注意力头"),
+    "attention.head_info": (
+        "mean = average over all heads; kv g = the heads sharing key/value head g; head h = one head",
+        "mean = 所有頭的平均；kv g = 共用第 g 個鍵/值頭的那些頭；head h = 單一個頭",
+        "mean = 所有头的平均；kv g = 共用第 g 个键/值头的那些头；head h = 单一个头",
+    ),
+    "attention.run": ("Show attention", "顯示注意力", "显示注意力"),
+    "attention.summary": ("Summary", "摘要", "摘要"),
+    "attention.selected": ("Selected pattern", "所選的注意力模式", "所选的注意力模式"),
+    "attention.heads": ("All heads of the layer", "這一層的所有頭", "这一层的所有头"),
+    "attention.sink": ("Attention on the first token", "落在第一個詞元的注意力", "落在第一个词元的注意力"),
+})
+
+
+def attention(model: str, text: str, layer: int, head: str) -> tuple:
+    """Attention patterns of `text` at `layer`, for one head, one key/value group or the mean.
+
+    Returns a summary, the selected heatmap, all heads of the layer, the first-token overview,
+    the head choices for this model, the code and the JSON result (tokens, heads, kv groups, the
+    selected weights and the first-token share per layer and head).
+    """
+    lm = get_loader().get(model, attn_implementation="eager")
+    maps = core.attention_maps(lm, text)
+    v = core.view(maps, layer, head)
+    per = v.n_heads // v.n_kv_heads
+    gqa = (f"grouped-query attention: **{v.n_heads}** query heads share **{v.n_kv_heads}** key/value heads "
+           f"({per} per group)" if v.n_kv_heads < v.n_heads else f"**{v.n_heads}** heads, each with its own keys "
+           "and values")
+    summary = (f"**{len(v.tokens)}** tokens, **{v.n_layers}** layers, {gqa}. Showing layer **{v.layer}**, "
+               f"{v.head}. Rows are the attending (query) tokens, columns the attended (key) tokens; each row sums "
+               "to 1 and no token sees the ones after it.")
+    choices = core.head_choices(v.n_heads, v.n_kv_heads)
+    code = core.code_for(lm.source.hub_id or lm.source.location, text, v.layer, list(v.heads), v.head)
+    result = {"model": lm.name, **core.to_json(v)}
+    return (summary, attention_selected(v), attention_heads(v), first_token_heatmap(v),
+            gr.update(choices=choices, value=v.head), code, result)
+
+
+def _default_choices() -> list[str]:
+    """Head choices of the default model from the shipped configs (no load); the first run updates them."""
+    import json
+    from pathlib import Path
+
+    entry = config.settings().entry(config.settings().default_model)
+    shipped = Path(config.__file__).resolve().parent / "data" / "architectures.json"
+    try:
+        cfg = json.loads(shipped.read_text(encoding="utf-8"))[entry.hub_id]
+        heads = int(cfg["num_attention_heads"])
+        return core.head_choices(heads, int(cfg.get("num_key_value_heads") or heads))
+    except (AttributeError, KeyError, OSError, ValueError):
+        return ["mean"]
+
+
+def build(ctx: TabContext) -> None:
+    tr = ctx.tr
+    with gr.Row():
+        with gr.Column(scale=3):
+            text = tr.make(gr.Textbox, i18n={"label": "attention.text", "info": "attention.text_info"}, lines=3,
+                           value="The cat sat on the mat because it was tired.")
+            go_btn = tr.make(gr.Button, i18n={"value": "attention.run"}, variant="primary")
+        with gr.Column(scale=2):
+            layer = tr.make(gr.Number, i18n={"label": "attention.layer"}, value=0, precision=0)
+            head = tr.make(gr.Dropdown, i18n={"label": "attention.head", "info": "attention.head_info"},
+                           choices=_default_choices(), value="mean", allow_custom_value=True)
+    gr.Examples([["The cat sat on the mat because it was tired."], ["apple, Apple, 蘋果, 王"],
+                 ["1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3,"]], inputs=[text], label="Examples")
+    summary = tr.make(gr.Markdown, i18n={"label": "attention.summary"})
+    selected = tr.make(gr.Plot, i18n={"label": "attention.selected"}, elem_id="attention-selected")
+    heads = tr.make(gr.Plot, i18n={"label": "attention.heads"}, elem_id="attention-heads")
+    sink = tr.make(gr.Plot, i18n={"label": "attention.sink"}, elem_id="attention-sink")
+    code = code_box(ctx)
+    result = json_box(ctx)
+
+    inputs = [ctx.model, text, layer, head]
+    outputs = [summary, selected, heads, sink, head, code, result]
+    go_btn.click(friendly(attention), inputs, outputs, api_name="attention")
+    text.submit(friendly(attention), inputs, outputs, api_visibility="private")

@@ -1,0 +1,107 @@
+"""Embedding Neighbors tab: the tokens nearest to a word by cosine similarity in the embedding table.
+
+Thin: components and wiring. The search lives in playground/core/neighbors.py, the charts in
+playground/charts_inside.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from playground import config
+from playground.charts_inside import neighbors_bar, neighbors_scatter
+from playground.core.neighbors import MODES, SPACES, code_for, neighbors, to_json
+from playground.core.tokens import show_piece
+from playground.i18n import register
+from playground.loader import get_loader
+from playground.tabs.common import TabContext, code_box, friendly, json_box
+
+ID = "neighbors"
+TITLE = "neighbors.title"
+
+register({
+    "neighbors.title": ("Embedding Neighbors", "嵌入鄰居", "嵌入邻居"),
+    "neighbors.word": ("Word or token", "詞或詞元", "词或词元"),
+    "neighbors.word_info": (
+        "A leading space matters: ' apple' and 'apple' are different tokens",
+        "開頭的空格有差：' apple' 和 'apple' 是不同的詞元",
+        "开头的空格有区别：' apple' 和 'apple' 是不同的词元",
+    ),
+    "neighbors.k": ("Neighbours (k)", "鄰居數（k）", "邻居数（k）"),
+    "neighbors.mode": ("Several tokens: search with", "切成多個詞元時，搜尋用", "切成多个词元时，搜索用"),
+    "neighbors.mode_info": (
+        "mean = the average of the pieces' vectors; each = one search per piece",
+        "mean = 各片段向量的平均；each = 每個片段各搜尋一次",
+        "mean = 各片段向量的平均；each = 每个片段各搜索一次",
+    ),
+    "neighbors.space": ("Embedding table", "嵌入表", "嵌入表"),
+    "neighbors.space_info": (
+        "input = embed_tokens; output = lm_head (the same table when the model ties them)",
+        "input = embed_tokens；output = lm_head（模型綁定兩者時是同一張表）",
+        "input = embed_tokens；output = lm_head（模型绑定两者时是同一张表）",
+    ),
+    "neighbors.run": ("Find neighbours", "找鄰居", "找邻居"),
+    "neighbors.summary": ("How the word splits", "這個詞怎麼切", "这个词怎么切"),
+    "neighbors.bar": ("Cosine similarity", "餘弦相似度", "余弦相似度"),
+    "neighbors.scatter": ("PCA (2D)", "PCA（二維）", "PCA（二维）"),
+    "neighbors.table": ("Neighbours", "鄰居", "邻居"),
+})
+
+HEADERS = ["query", "rank", "id", "token", "cosine"]
+
+
+def _summary(r: Any, name: str) -> str:
+    pieces = " ".join(f"`{show_piece(text)}` ({i})" for i, text in r.pieces)
+    tied = (" This model ties `lm_head` to `embed_tokens`, so both spaces are one table." if r.tied else
+            " This model has its own `lm_head`: the output space is a second table.")
+    used = ("the mean of the pieces' vectors" if r.mode == "mean" and len(r.pieces) > 1 else
+            "each piece's own vector" if len(r.pieces) > 1 else "its row of the table")
+    return (f"**{r.query!r}** is **{len(r.pieces)}** token(s) for {name}: {pieces}. Searched with {used} "
+            f"against all **{r.vocab_size:,}** rows ({r.d_model} dimensions), the query's own tokens left out."
+            + tied)
+
+
+def embedding_neighbors(model: str, word: str, k: int, mode: str, space: str) -> tuple:
+    """The k tokens nearest to `word` by cosine similarity in the input (or output) embedding table.
+
+    Returns a summary, the bar chart, the PCA scatter, the table, the code and the JSON result
+    (pieces, groups of neighbours with id/text/similarity, PCA points).
+    """
+    lm = get_loader().get(model)
+    r = neighbors(lm, word, int(k), mode, space)
+    rows = [[show_piece(g.label), n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4)]
+            for g in r.groups for n, x in enumerate(g.neighbors)]
+    code = code_for(lm.source.hub_id or lm.source.location, word, int(k), mode, space)
+    result = {"model": lm.name, **to_json(r)}
+    return _summary(r, lm.name), neighbors_bar(r), neighbors_scatter(r), rows, code, result
+
+
+def build(ctx: TabContext) -> None:
+    tr = ctx.tr
+    with gr.Row():
+        with gr.Column(scale=3):
+            word = tr.make(gr.Textbox, i18n={"label": "neighbors.word", "info": "neighbors.word_info"},
+                           value="apple", lines=1)
+            go_btn = tr.make(gr.Button, i18n={"value": "neighbors.run"}, variant="primary")
+        with gr.Column(scale=2):
+            k = tr.make(gr.Slider, i18n={"label": "neighbors.k"}, minimum=1,
+                        maximum=min(50, config.settings().limits.max_top_k), step=1, value=10)
+            mode = tr.make(gr.Radio, i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
+                           choices=list(reversed(MODES)), value="mean")
+            space = tr.make(gr.Radio, i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
+                            choices=list(SPACES), value="input")
+    gr.Examples([["apple"], ["Apple"], ["蘋果"], ["王"]], inputs=[word], label="Examples")
+    summary = tr.make(gr.Markdown, i18n={"label": "neighbors.summary"})
+    with gr.Row():
+        bar = tr.make(gr.Plot, i18n={"label": "neighbors.bar"}, elem_id="neighbors-bar")
+        scatter = tr.make(gr.Plot, i18n={"label": "neighbors.scatter"}, elem_id="neighbors-scatter")
+    table = tr.make(gr.Dataframe, i18n={"label": "neighbors.table"}, headers=HEADERS, interactive=False)
+    code = code_box(ctx)
+    result = json_box(ctx)
+
+    inputs = [ctx.model, word, k, mode, space]
+    outputs = [summary, bar, scatter, table, code, result]
+    go_btn.click(friendly(embedding_neighbors), inputs, outputs, api_name="embedding_neighbors")
+    word.submit(friendly(embedding_neighbors), inputs, outputs, api_visibility="private")
