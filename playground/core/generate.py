@@ -20,6 +20,7 @@ Not here: chat templates, history, or anything about text formatting (playground
 from __future__ import annotations
 
 import math
+import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,35 @@ from playground import config
 from playground.errors import InputError
 
 TOP_ALTERNATIVES = 5  # alternatives kept per step for the confidence view
+
+
+class _Turns:
+    """A first-come, first-served lock: concurrent replies take one forward pass each in turn.
+
+    On a 2-core CPU two forward passes at once only fight over the cores (each wants both), so replies
+    are interleaved token by token instead; a plain Lock would let the thread that just released it
+    win again and starve the others.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0  # the ticket the next arrival draws
+        self._serving = 0  # the ticket whose holder may run
+
+    def __enter__(self) -> None:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            while ticket != self._serving:
+                self._cond.wait()
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._cond:
+            self._serving += 1
+            self._cond.notify_all()
+
+
+_TURNS = _Turns()
 
 
 @dataclass(frozen=True)
@@ -200,7 +230,7 @@ class Generation:
                 break
             # The model lock keeps other tabs' hooks off our forward passes (and ours off theirs); it is taken
             # per token, so a long reply never blocks another tab for longer than one step.
-            with lm.lock, torch.inference_mode():
+            with _TURNS, lm.lock, torch.inference_mode():
                 out = model(input_ids=x, past_key_values=cache, use_cache=True, logits_to_keep=1)
             logits = out.logits[:, -1].to(dtype=torch.float32, device="cpu")  # (1, vocab)
             scores = processors(seq.cpu(), logits) if processors else logits
@@ -241,3 +271,46 @@ class Generation:
         if body:  # a reply cut in the middle of a character keeps its replacement mark
             self.text = tok.decode(body, skip_special_tokens=False, clean_up_tokenization_spaces=False)
         self.seconds = time.perf_counter() - t0
+
+
+_DONE = object()
+
+
+def in_background(gen: Generation) -> Iterator[list[Step]]:
+    """Run `gen` in its own thread and yield the steps that arrived since the last yield (never an empty list).
+
+    Decoding then goes on while the consumer sends the previous tokens to a browser, instead of waiting
+    for it. Closing this iterator (a cancelled request) sets the generation's stop event: the thread ends
+    before computing another token. Errors of the generation are raised here.
+    """
+    if gen.stop is None:
+        gen.stop = threading.Event()
+    q: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def work() -> None:
+        try:
+            for step in gen:
+                q.put(step)
+            q.put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(exc)
+
+    threading.Thread(target=work, name="chat-decode", daemon=True).start()
+    try:
+        while True:
+            items = [q.get()]
+            while True:
+                try:
+                    items.append(q.get_nowait())
+                except queue.Empty:
+                    break
+            steps = [i for i in items if isinstance(i, Step)]
+            if steps:
+                yield steps
+            for item in items:
+                if isinstance(item, BaseException):
+                    raise item
+            if items[-1] is _DONE:
+                return
+    finally:
+        gen.stop.set()
