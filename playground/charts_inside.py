@@ -85,17 +85,23 @@ def norms_heatmap(s: LayerStats) -> go.Figure:
     return _layout(fig, f"L2 norm of the hidden state per layer and token{note}", 520)
 
 
+# One trace per token: past this many a browser slows down and the legend is unreadable.
+MAX_LINES = 64
+
+
 def norms_lines(s: LayerStats) -> go.Figure:
-    """One line per token: how its hidden state's norm grows through the layers."""
+    """One line per token (the last MAX_LINES tokens): how its hidden state's norm changes through the layers."""
     fig = go.Figure()
     layers = list(range(len(s.norms)))
     labels = _labels(s.tokens)
-    for t, label in enumerate(labels):
-        fig.add_scatter(x=layers, y=[row[t] for row in s.norms], mode="lines", name=label,
-                        hovertemplate=f"{label}<br>layer %{{x}}<br>norm %{{y:.2f}}<extra></extra>")
+    first = max(0, len(labels) - MAX_LINES)
+    for t in range(first, len(labels)):
+        fig.add_scatter(x=layers, y=[row[t] for row in s.norms], mode="lines", name=labels[t],
+                        hovertemplate=f"{labels[t]}<br>layer %{{x}}<br>norm %{{y:.2f}}<extra></extra>")
     fig.update_xaxes(title_text="layer (0 = embedding output)")
     fig.update_yaxes(title_text="L2 norm", type="log")
-    return _layout(fig, "Norm of each token's hidden state across layers", 440)
+    shown = f" (the last {MAX_LINES} tokens)" if first else ""
+    return _layout(fig, f"Norm of each token's hidden state across layers{shown}", 440)
 
 
 def next_cosine_heatmap(s: LayerStats) -> go.Figure:
