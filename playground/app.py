@@ -29,9 +29,9 @@ CSS = """
 
 def default_tabs() -> tuple[ModuleType, ...]:
     """The tabs, in the order the page shows them."""
-    from playground.tabs import architecture, attention, chat, layers, neighbors, next_token, tokenizer
+    from playground.tabs import architecture, attention, chat, layers, neighbors, next_token, tokenizer, vram
 
-    return (tokenizer, next_token, chat, architecture, neighbors, layers, attention)
+    return (tokenizer, next_token, chat, architecture, neighbors, layers, attention, vram)
 
 
 def _model_choices() -> list[str]:

@@ -1,0 +1,63 @@
+"""The `vram_estimate` and `vram_measure` endpoints through gradio_client against the live app."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client.exceptions import AppError
+
+PARTS = {"weights", "gradients", "optimizer", "activations", "logits", "kv_cache", "overhead", "total"}
+
+
+def _estimate(client, model="SmolLM2-135M-Instruct", **kwargs):
+    return client.predict(model, api_name="/vram_estimate", **kwargs)
+
+
+def test_invalid_inputs_are_clear_errors(client):
+    with pytest.raises(AppError, match="Layers"):
+        _estimate(client, source="shape", layers=0)
+    with pytest.raises(AppError, match="must divide the hidden size"):
+        _estimate(client, source="shape", heads=30, kv_heads=0, head_dim=0)
+    with pytest.raises(AppError, match="Context"):
+        _estimate(client, context=-5)
+    with pytest.raises(AppError, match="Custom memory"):
+        _estimate(client, hardware="custom", custom_gb=-1)
+    with pytest.raises(AppError, match="no-such-model"):
+        _estimate(client, model="no-such-model")
+
+
+def test_default_model_breakdown_in_bytes(client, lm):
+    verdict, _chart, fixes, code, result = _estimate(client, weight_format="fp32", context=1024, kv_dtype="fp32",
+                                                     hardware="t4")
+    per = result["per_gpu"]
+    assert set(per) == PARTS and all(isinstance(v, int) and v >= 0 for v in per.values())
+    assert per["weights"] == 4 * lm.n_params  # tied embeddings counted once
+    assert per["kv_cache"] == 2 * 30 * 3 * 64 * 1024 * 4  # 3 key/value heads, not 9
+    assert per["total"] == sum(v for k, v in per.items() if k != "total")
+    assert result["fits"] is True and "Fits" in verdict and "GiB" in verdict
+    assert result["model"]["n_params"] == lm.n_params
+    assert "init_empty_weights" in code and "max_memory_allocated" in code
+
+
+def test_8b_fp16_on_a_t4_does_not_fit_and_says_what_would(client):
+    verdict, _chart, fixes, _code, result = _estimate(client, "Llama-3.1-8B-Instruct", weight_format="fp16",
+                                                      hardware="t4", context=2048)
+    assert result["fits"] is False and "Does not fit" in verdict
+    assert result["per_gpu"]["weights"] == 2 * 8_030_261_248
+    assert result["fixes"] and any(f["fits"] for f in result["fixes"])
+    assert len(fixes["data"]) == len(result["fixes"])
+
+
+def test_training_count_only_with_zero3(client):
+    *_, result = _estimate(client, source="count", params_b=7.5, mode="training", hardware="a100-80", n_gpus=64,
+                           zero_stage=3, context=1024)
+    per = result["per_gpu"]
+    assert round((per["weights"] + per["gradients"] + per["optimizer"]) / 1e9, 1) == 1.9
+    assert result["global_batch"] == {"sequences": 64, "tokens": 64 * 1024}
+    assert result["model"]["assumed_shape"] is True
+
+
+def test_measure_endpoint(client, lm):
+    text, result = client.predict("SmolLM2-135M-Instruct", "inference", 512, api_name="/vram_measure")
+    assert result["kind"] == "inference" and result["weights_bytes"] == lm.weight_bytes
+    assert abs(result["ratio"] - 1) <= 0.15
+    assert "measured" in text
