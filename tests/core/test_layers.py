@@ -154,3 +154,28 @@ def test_json_result_has_the_documented_fields(lm, hs):
     assert set(j) == {"tokens", "n_layers", "hidden_state_shapes", "last_is_normed", "norms", "next_layer_cosine",
                       "mean_next_layer_cosine", "lens", "lens_at_position"}
     assert j["n_layers"] == 30 and len(j["norms"]) == 31 and len(j["next_layer_cosine"]) == 30
+
+
+def test_lens_of_an_untied_bfloat16_model_equals_its_logits(lm):
+    """A small random Llama with its own lm_head, in bfloat16: the lens uses lm_head, not the embeddings."""
+    from types import SimpleNamespace
+
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    cfg = LlamaConfig(vocab_size=len(lm.tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=3,
+                      num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=False)
+    model = LlamaForCausalLM(cfg).to(torch.bfloat16).eval()
+    tiny = SimpleNamespace(model=model, tokenizer=lm.tokenizer, name="tiny", input_device=torch.device("cpu"))
+    hs = ly.hidden_states(tiny, TEXT)
+    assert hs.states.shape == (4, 13, 32) and hs.states.dtype == torch.bfloat16
+    ids = lm.tokenizer(TEXT, return_tensors="pt").input_ids
+    with torch.inference_mode():
+        want = model(ids).logits[0].float()  # (T, V)
+    got = ly.lens_logits(tiny, hs, [3], list(range(13)))[0]
+    torch.testing.assert_close(got, want, rtol=0, atol=1e-2)
+    grid = ly.logit_lens(tiny, hs, chunk_rows=5)
+    assert grid.top_ids[-1] == tuple(want.argmax(dim=-1).tolist())
+    with torch.inference_mode():
+        mid = model.lm_head(model.model.norm(hs.states[1])).float()
+    assert grid.top_ids[1] == tuple(mid.argmax(dim=-1).tolist())
