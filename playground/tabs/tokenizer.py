@@ -112,6 +112,13 @@ def run_tokenize(model: str, text: str, add_special_tokens: bool) -> tuple[str, 
             result)
 
 
+def live_tokenize(model: str, text: str, add_special_tokens: bool) -> tuple:
+    """As the user types: an empty box clears the view instead of raising an error."""
+    if not text:
+        return "", "", [], "", {}
+    return run_tokenize(model, text, add_special_tokens)
+
+
 def run_compare(model: str, other: str, text: str, add_special_tokens: bool) -> tuple[str, dict]:
     """Tokenize `text` with two tokenizers; tokens cut differently are outlined."""
     check_text(text, config.settings().limits.max_input_chars, allow_blank=True)
@@ -157,8 +164,9 @@ def build(ctx: TabContext) -> None:
     go_btn.click(fn, [ctx.model, text, special], outputs, api_name="tokenize")
     text.submit(fn, [ctx.model, text, special], outputs, api_visibility="private")
     special.change(fn, [ctx.model, text, special], outputs, api_visibility="private")
-    # Live as the user types: cheap (a tokenizer call), so no queue round trip.
-    text.input(fn, [ctx.model, text, special], outputs, api_visibility="private", trigger_mode="always_last",
+    # Live as the text changes (typing, an input method's commit, an example): a tokenizer call is cheap.
+    text.change(friendly(live_tokenize), [ctx.model, text, special], outputs, api_visibility="private",
+               trigger_mode="always_last",
                show_progress="hidden")
     cmp_btn.click(friendly(run_compare), [ctx.model, other, text, special], [cmp_out, cmp_json],
                   api_name="compare_tokenizers")

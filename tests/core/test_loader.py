@@ -1,0 +1,159 @@
+"""The shared loader: name resolution, dtype choice, the GGUF conversion cache, the bounded cache,
+concurrency, and the messages users see when a load fails."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import torch
+
+from playground import config, loader
+from playground.errors import (GatedModelError, HubUnreachableError, NotCausalLMError, RemoteCodeError,
+                               UnknownModelError)
+from playground.loader import ModelLoader, pick_device, pick_dtype, resolve
+
+
+def test_default_model_is_the_embedded_gguf():
+    src = resolve(None)
+    assert src.kind == "gguf" and src.location.endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert src.hub_id == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert resolve("smollm2-135m-instruct") == src  # case-insensitive catalog names
+
+
+@pytest.mark.parametrize("name, kind, location", [
+    ("HuggingFaceTB/SmolLM2-135M-Instruct", "hub", "HuggingFaceTB/SmolLM2-135M-Instruct"),
+    ("DeepSeek-R1-Distill-Qwen-1.5B", "hub", "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"),
+    ("someone/some-model", "hub", "someone/some-model"),
+])
+def test_resolve_hub_names(name, kind, location):
+    src = resolve(name)
+    assert (src.kind, src.location) == (kind, location)
+
+
+def test_resolve_gated_catalog_model():
+    assert resolve("Llama-3.2-1B-Instruct").gated
+
+
+@pytest.mark.parametrize("bad", ["not a model", "/no/such/file.gguf", "a/b/c"])
+def test_unknown_names_get_a_message_that_names_them(bad):
+    with pytest.raises(UnknownModelError) as info:
+        resolve(bad)
+    assert bad in str(info.value)
+
+
+def test_folder_without_config_is_refused(tmp_path):
+    with pytest.raises(UnknownModelError, match="config.json"):
+        resolve(str(tmp_path))
+
+
+def test_dtype_choice_by_device():
+    assert pick_device("auto") == "cpu"  # this machine has no GPU
+    assert pick_dtype("cpu") == "float32"  # bfloat16 matmuls are ~100x slower on this CPU
+    assert pick_dtype("mps") == "float16"
+    assert pick_dtype("cpu", "bfloat16") == "bfloat16"
+    with pytest.raises(Exception, match="not available"):
+        pick_device("cuda")
+    with pytest.raises(Exception, match="Unknown dtype"):
+        pick_dtype("cpu", "float8")
+
+
+def test_default_model_loads_in_float32_with_its_exact_parameter_count(lm):
+    assert lm.device == "cpu" and lm.dtype == "float32"
+    assert lm.model.dtype == torch.float32
+    assert lm.n_params == 134_515_008 == lm.model.num_parameters()
+    buffers = sum(b.numel() * b.element_size() for b in lm.model.buffers())  # rotary inv_freq
+    assert lm.weight_bytes == 134_515_008 * 4 + buffers
+    assert "134,515,008 parameters" in lm.status()
+    assert lm.tokenizer.chat_template and "<|im_start|>" in lm.tokenizer.chat_template
+
+
+def test_shared_loader_returns_the_same_model(lm):
+    assert loader.get_loader().get("SmolLM2-135M-Instruct") is lm
+    assert loader.get_loader().tokenizer(None) is lm.tokenizer
+
+
+def test_concurrent_requests_load_once_and_the_cache_is_bounded(lm, monkeypatch):
+    calls = []
+    real = loader._load
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_load", counting)
+    fresh = ModelLoader(max_models=1)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(fresh.get(None))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len({id(r) for r in results}) == 1
+    fresh.get(None, quantization="int8")  # a different key evicts the float32 copy (max 1)
+    assert [m.quantization for m in fresh.loaded()] == ["int8"]
+    assert len(calls) == 2
+
+
+def test_failed_load_keeps_the_previous_model(lm):
+    shared = loader.get_loader()
+    before = shared.loaded()
+    with pytest.raises(HubUnreachableError, match="cannot be reached"):
+        shared.get("Qwen/Qwen2.5-0.5B-Instruct")
+    assert shared.loaded() == before
+    assert shared.get(None) is lm
+
+
+def test_folder_that_is_not_a_causal_lm(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "t5", "vocab_size": 100}))
+    with pytest.raises(NotCausalLMError, match="not a causal language model"):
+        ModelLoader().get(str(tmp_path))
+
+
+def test_folder_that_needs_remote_code(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({
+        "model_type": "my_custom_arch", "auto_map": {"AutoConfig": "configuration_x.XConfig"}}))
+    with pytest.raises((RemoteCodeError, UnknownModelError)) as info:
+        ModelLoader().get(str(tmp_path))
+    assert "my_custom_arch" in str(info.value) or "code" in str(info.value)
+
+
+def test_gated_message_says_how_to_set_the_token_and_never_echoes_it(monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_secret_value")
+    monkeypatch.setattr(config, "HF_TOKEN_SET", False)
+    src = resolve("Llama-3.2-1B-Instruct")
+    # What transformers raises for a gated repo without access: an OSError wrapping the Hub's error.
+    raised = OSError("You are trying to access a gated repo.\nMake sure to have access to it at "
+                     "https://huggingface.co/meta-llama/Llama-3.2-1B-Instruct.\n401 Client Error.")
+    err = loader._translate_load_error(src, raised)
+    assert isinstance(err, GatedModelError)
+    assert "HF_TOKEN" in str(err) and "hf_secret_value" not in str(err)
+
+
+def test_unknown_hub_repo_message():
+    raised = OSError("nobody/nothing is not a local folder and is not a valid model identifier listed on "
+                     "'https://huggingface.co/models'")
+    err = loader._translate_load_error(resolve("nobody/nothing"), raised)
+    assert isinstance(err, UnknownModelError) and "nobody/nothing" in str(err)
+
+
+@pytest.mark.slow
+def test_gguf_conversion_cache_equals_direct_gguf_load(tmp_path, monkeypatch, lm):
+    """Convert into an empty cache, then compare with transformers' own GGUF load, tensor by tensor."""
+    from transformers import AutoModelForCausalLM
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    gguf = resolve(None).location
+    folder = loader.converted_folder(gguf)
+    assert folder.parent == tmp_path / "converted" and (folder / "model.safetensors").is_file()
+    assert loader.converted_folder(gguf) == folder  # second call: the cached copy, no conversion
+    assert not list((tmp_path / "converted").glob("*.tmp-*"))
+    converted = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
+    import pathlib
+
+    p = pathlib.Path(gguf)
+    direct = AutoModelForCausalLM.from_pretrained(str(p.parent), gguf_file=p.name, dtype=torch.float32)
+    a, b = converted.state_dict(), direct.state_dict()
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[k], b[k]) for k in a)
