@@ -36,10 +36,10 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def neighbors_bar(r: NeighborsResult) -> go.Figure:
     """Horizontal bars of cosine similarity, one panel per query vector, best at the top."""
     n = len(r.groups)
-    cols = min(n, 4)
+    cols = min(n, 2)  # token labels sit left of each panel: more columns would overlap them
     rows = math.ceil(n / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[show_piece(g.label) for g in r.groups],
-                        horizontal_spacing=0.12)
+                        horizontal_spacing=0.3, vertical_spacing=min(0.2, 0.6 / rows))
     for i, g in enumerate(r.groups):
         nb = list(reversed(g.neighbors))
         fig.add_bar(x=[x.similarity for x in nb], y=[f"{show_piece(x.text)} ({x.token_id})" for x in nb],
@@ -76,13 +76,20 @@ def neighbors_scatter(r: NeighborsResult) -> go.Figure:
 
 def norms_heatmap(s: LayerStats) -> go.Figure:
     """L2 norm of every hidden state: layers (0 = embeddings) down, tokens across."""
-    fig = go.Figure(go.Heatmap(z=s.norms, x=_labels(s.tokens), y=list(range(len(s.norms))), colorscale="Viridis",
-                               colorbar=dict(title="‖h‖"),
-                               hovertemplate="layer %{y}<br>token %{x}<br>norm %{z:.2f}<extra></extra>"))
+    # Colour on a log scale: a few tokens (often the first) carry norms 100x the others
+    # ("massive activations"), which would flatten every other cell to one colour.
+    logz = [[math.log10(max(v, 1e-6)) for v in row] for row in s.norms]
+    lo = math.floor(min(min(r) for r in logz))
+    hi = math.ceil(max(max(r) for r in logz))
+    ticks = list(range(lo, hi + 1))
+    fig = go.Figure(go.Heatmap(z=logz, customdata=s.norms, x=_labels(s.tokens), y=list(range(len(s.norms))),
+                               colorscale="Viridis",
+                               colorbar=dict(title="‖h‖", tickvals=ticks, ticktext=[f"{10 ** t:g}" for t in ticks]),
+                               hovertemplate="layer %{y}<br>token %{x}<br>norm %{customdata:.2f}<extra></extra>"))
     fig.update_yaxes(title_text="layer (0 = embedding output)", autorange="reversed")
     fig.update_xaxes(title_text="token")
-    note = " (last row: after the final norm)" if s.last_is_normed else ""
-    return _layout(fig, f"L2 norm of the hidden state per layer and token{note}", 520)
+    note = "; last row: after the final norm" if s.last_is_normed else ""
+    return _layout(fig, f"L2 norm of the hidden state per layer and token (log colour scale{note})", 520)
 
 
 # One trace per token: past this many a browser slows down and the legend is unreadable.
