@@ -21,4 +21,4 @@ test: install
 	$(PY) -m pytest
 
 bench: install
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(ARGS)

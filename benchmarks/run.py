@@ -1,0 +1,65 @@
+"""Run every benchmark, one after another, each in a fresh Python process, and record the results.
+
+`python -m benchmarks.run` (or `make bench`) writes benchmarks/RESULTS.md and benchmarks/results.json.
+Each module's run() measures its figures side by side with their references in one process, so
+ratios hold even when the machine's speed varies between runs. Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODULES = ("bench_foundation", "bench_chat", "bench_architecture", "bench_inside", "bench_vram")
+
+
+def run_module(name: str) -> dict:
+    code = f"import json, benchmarks.{name} as b; print('@@RESULT@@' + json.dumps(b.run()))"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(HERE.parent))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=HERE.parent)
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@RESULT@@"):
+            return json.loads(line[len("@@RESULT@@"):])
+    return {"error": (proc.stderr or proc.stdout)[-2000:]}
+
+
+def to_markdown(results: dict, meta: dict) -> str:
+    lines = ["# Benchmark results", "",
+             f"Recorded {meta['date']} on {meta['machine']} ({meta['cores']} cores), Python {meta['python']}, "
+             "by `python -m benchmarks.run`. Each figure was measured side by side with its reference in one "
+             "process; ratios are the figures to compare across machines.", "",
+             "| benchmark | figure | value | target | pass |", "|---|---|---|---|---|"]
+    for module, figures in results.items():
+        for key, fig in figures.items():
+            if isinstance(fig, dict) and "pass" in fig:
+                lines.append(f"| {module} | {key} | {fig['value']} | {fig['target']} | "
+                             f"{'yes' if fig['pass'] else '**no**'} |")
+    lines += ["", "Details (every figure and its references):", "", "```json", json.dumps(results, indent=2,
+                                                                                       ensure_ascii=False), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main(modules: tuple[str, ...] = MODULES) -> None:
+    results = {}
+    for name in modules:
+        if not (HERE / f"{name}.py").exists():
+            continue
+        t0 = time.perf_counter()
+        print(f"{name} ...", flush=True)
+        results[name] = run_module(name)
+        print(f"{name} done in {time.perf_counter() - t0:.0f} s", flush=True)
+    meta = {"date": time.strftime("%Y-%m-%d"), "machine": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(), "python": platform.python_version()}
+    (HERE / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
+    (HERE / "RESULTS.md").write_text(to_markdown(results, meta), encoding="utf-8")
+    print(to_markdown(results, meta))
+
+
+if __name__ == "__main__":
+    main(tuple(sys.argv[1:]) or MODULES)
