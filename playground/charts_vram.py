@@ -21,33 +21,47 @@ MAX_BARS = 8  # GPUs beyond this look the same: one bar stands for them
 
 
 def vram_chart(est: VramEstimate, labels: dict[str, str] | None = None) -> go.Figure:
+    """Stacked bars (GB) per GPU plus a CPU RAM bar, a dashed line at the usable memory per device.
+
+    Built as a plain figure dict without Plotly's per-property validation (~10x faster; the endpoint
+    has a 20 ms budget); tests check that the same dict validates.
+    """
+    return go.Figure(figure_dict(est, labels), _validate=False)
+
+
+def figure_dict(est: VramEstimate, labels: dict[str, str] | None = None) -> dict:
     labels = labels or {}
     n = est.inputs.n_gpus
     gpus = [f"GPU {k + 1}" for k in range(min(n, MAX_BARS))]
     if n > MAX_BARS:
         gpus[-1] = f"GPU {MAX_BARS}-{n}"
     cpu = labels.get("cpu", "CPU RAM")
-    x = gpus + [cpu]
     per = est.per_gpu.as_dict()
-    fig = go.Figure()
+    data: list[dict] = []
     for key, name, colour in PARTS:
         v = per[key]
         if v == 0:
             continue
-        fig.add_bar(name=labels.get(key, name), x=gpus, y=[v / GB] * len(gpus), marker_color=colour,
-                    hovertemplate=f"%{{x}}: %{{y:.2f}} GB ({v / GiB:.2f} GiB)<extra>{labels.get(key, name)}</extra>")
+        label = labels.get(key, name)
+        data.append({"type": "bar", "name": label, "x": gpus, "y": [v / GB] * len(gpus),
+                     "marker": {"color": colour},
+                     "hovertemplate": f"%{{x}}: %{{y:.2f}} GB ({v / GiB:.2f} GiB)<extra>{label}</extra>"})
     for value, name, colour in ((est.cpu_ram_loading, labels.get("loading", "loading (checkpoint)"), "#bcbd22"),
                                 (est.cpu_ram_offload, labels.get("offload", "offloaded states"), "#17becf")):
         if value:
-            fig.add_bar(name=name, x=[cpu], y=[value / GB], marker_color=colour,
-                        hovertemplate=f"%{{y:.2f}} GB ({value / GiB:.2f} GiB)<extra>{name}</extra>")
+            data.append({"type": "bar", "name": name, "x": [cpu], "y": [value / GB], "marker": {"color": colour},
+                         "hovertemplate": f"%{{y:.2f}} GB ({value / GiB:.2f} GiB)<extra>{name}</extra>"})
     usable = est.usable / GB
-    fig.add_shape(type="line", xref="x", x0=-0.5, x1=len(gpus) - 0.5, y0=usable, y1=usable,
-                  line=dict(color="black", dash="dash", width=2))
-    fig.add_annotation(x=len(gpus) - 0.5, y=usable, xanchor="right", yanchor="bottom", showarrow=False,
-                       text=f"{labels.get('usable', 'usable')}: {usable:.1f} GB ({est.usable / GiB:.1f} GiB)")
-    fig.update_layout(barmode="stack", height=420, margin=dict(l=50, r=20, t=40, b=40),
-                      title=labels.get("title", f"Memory per device, GB (1 GB = 1e9 bytes): "
-                                                f"{est.per_gpu.total / GB:.2f} GB per GPU"),
-                      yaxis_title="GB", legend=dict(orientation="h", y=-0.15))
-    return fig
+    layout = {
+        "barmode": "stack", "height": 420, "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+        "title": {"text": labels.get("title", "Memory per device, GB (1 GB = 1e9 bytes): "
+                                              f"{est.per_gpu.total / GB:.2f} GB per GPU")},
+        "yaxis": {"title": {"text": "GB"}}, "xaxis": {"categoryorder": "array", "categoryarray": gpus + [cpu]},
+        "legend": {"orientation": "h", "y": -0.15},
+        "shapes": [{"type": "line", "xref": "x", "x0": -0.5, "x1": len(gpus) - 0.5, "y0": usable, "y1": usable,
+                    "line": {"color": "black", "dash": "dash", "width": 2}}],
+        "annotations": [{"x": len(gpus) - 0.5, "y": usable, "xanchor": "right", "yanchor": "bottom",
+                         "showarrow": False,
+                         "text": f"{labels.get('usable', 'usable')}: {usable:.1f} GB ({est.usable / GiB:.1f} GiB)"}],
+    }
+    return {"data": data, "layout": layout}

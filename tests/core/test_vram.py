@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -263,3 +264,18 @@ def test_every_field_is_non_negative(inputs: VramInputs, gpus: int) -> None:
     assert all(v >= 0 for v in e.per_gpu.as_dict().values())
     assert e.cpu_ram_loading >= 0 and e.cpu_ram_offload >= 0 and e.trainable_params >= 0
     assert all(f.total >= 0 for f in e.fixes)
+
+
+def test_chart_dict_is_valid_plotly_and_stacks_every_part() -> None:
+    import plotly.graph_objects as go
+
+    from playground.charts_vram import figure_dict, vram_chart
+
+    e = estimate(VramInputs(LLAMA_8B, mode="training", offload=True, n_gpus=12, zero_stage=3, hardware=preset("h100")))
+    fig = go.Figure(figure_dict(e))  # raises if any property is invalid
+    names = [t.name for t in fig.data]
+    assert {"weights", "activations", "logits", "runtime overhead"} <= set(names)
+    assert "offloaded states" in names and "loading (checkpoint)" in names
+    assert len(fig.data[0].x) == 8 and fig.data[0].x[-1] == "GPU 8-12"
+    assert fig.layout.shapes[0].y0 == pytest.approx(e.usable / GB)
+    assert json.loads(vram_chart(e).to_json()) == json.loads(fig.to_json())
