@@ -61,7 +61,8 @@ def neighbors_scatter(r: NeighborsResult) -> go.Figure:
             sel = [p for p in pts if p.is_query == is_query]
             fig.add_scatter(
                 x=[p.x for p in sel], y=[p.y for p in sel], text=[show_piece(p.label) for p in sel],
-                mode="markers+text", textposition="top center", name=("query " if is_query else "") + show_piece(group.label),
+                mode="markers+text", textposition="top center",
+                name=("query " if is_query else "") + show_piece(group.label),
                 marker=dict(color=colour, size=16 if is_query else 9, symbol="star" if is_query else "circle",
                             line=dict(width=1, color="#111827") if is_query else None),
                 hovertemplate="%{text}<extra></extra>", legendgroup=str(g), showlegend=is_query)

@@ -78,7 +78,9 @@ def hidden_states(lm: Any, text: str) -> HiddenStates:
     with torch.inference_mode():
         input_ids = torch.tensor([ids], device=lm.input_device)  # (1, T)
         out = model(input_ids, output_hidden_states=True, use_cache=False, **extra)
-        states = torch.stack([h[0] for h in out.hidden_states])  # (layers+1, T, d_model)
+        # Under device_map="auto" the layers (and their outputs) sit on several GPUs: gather on one.
+        first = out.hidden_states[0].device
+        states = torch.stack([h[0].to(first) for h in out.hidden_states])  # (layers+1, T, d_model)
         last_logits = out.logits[0, -1].float()  # (V,)
     tied = getattr(model.config, "tie_last_hidden_states", None)
     return HiddenStates(ids, [token_text(lm.tokenizer, i) for i in ids], states,
@@ -134,8 +136,9 @@ def lens_logits(lm: Any, hs: HiddenStates, layers: list[int], positions: list[in
     norm = final_norm(model)
     head = model.get_output_embeddings()
     cap = getattr(model.config, "final_logit_softcapping", None)
+    device = head.weight.device
     with torch.inference_mode():
-        x = hs.states[layers][:, positions]  # (l, p, d)
+        x = hs.states[layers][:, positions].to(device)  # (l, p, d)
         normed = norm(x)
         if hs.last_is_normed:  # the last state already went through the final norm: not twice
             last = torch.tensor([layer == hs.n_layers for layer in layers], device=x.device)
@@ -174,7 +177,7 @@ def logit_lens(lm: Any, hs: HiddenStates, max_positions: int | None = None,
     softcap = getattr(model.config, "final_logit_softcapping", None)
     P = len(positions)
     with torch.inference_mode():
-        x = hs.states[:, positions]  # (layers+1, P, d)
+        x = hs.states[:, positions].to(head.weight.device)  # (layers+1, P, d)
         if hs.last_is_normed:
             x = torch.cat([norm(x[:-1]), x[-1:]])  # final norm on all but the last, which has it
         else:
