@@ -32,7 +32,7 @@ register({
     "chat.stop": ("Stop", "停止", "停止"),
     "chat.retry": ("Retry", "重試", "重试"),
     "chat.edit": ("Edit last", "編輯上一則", "编辑上一条"),
-    "chat.clear": ("Clear", "清除", "清除"),
+    "chat.clear": ("Clear chat", "清除對話", "清除对话"),
     "chat.system": ("System prompt", "系統提示", "系统提示"),
     "chat.mode": ("Template", "模板", "模板"),
     "chat.mode_info": ("official: the model's chat template; homemade: your own; none: raw continuation",
