@@ -73,7 +73,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
                              value="No model loaded yet: the first request loads the default model.")
         load.click(friendly(load_model), [model, device, dtype, int8], status, api_name="load_model")
 
-        ctx = TabContext(model=model, tr=tr)
+        ctx = TabContext(model=model, tr=tr, demo=demo)
         tab_items: list[tuple[Any, str]] = []
         with gr.Tabs():
             for module in tabs:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 class TabContext:
     model: gr.Dropdown  # the model bar's model name; pass it as the first input of model-using events
     tr: Translatable  # tr.make(gr.Textbox, i18n={"label": "tab.key"}, ...) for texts that follow the language
+    demo: gr.Blocks | None = None  # the app, for events on page load (demo.load)
 
 
 def _message(exc: BaseException) -> str:

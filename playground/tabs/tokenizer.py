@@ -168,5 +168,7 @@ def build(ctx: TabContext) -> None:
     text.change(friendly(live_tokenize), [ctx.model, text, special], outputs, api_visibility="private",
                trigger_mode="always_last",
                show_progress="hidden")
+    if ctx.demo is not None:  # show the example's tokens as soon as the page opens
+        ctx.demo.load(friendly(live_tokenize), [ctx.model, text, special], outputs, api_visibility="private")
     cmp_btn.click(friendly(run_compare), [ctx.model, other, text, special], [cmp_out, cmp_json],
                   api_name="compare_tokenizers")
