@@ -47,6 +47,7 @@ class Limits:
     max_input_chars: int
     max_forward_tokens: int
     max_attention_tokens: int
+    max_lens_positions: int
     max_new_tokens: int
     max_input_tokens: int
     max_top_k: int

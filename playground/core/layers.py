@@ -168,7 +168,7 @@ def logit_lens(lm: Any, hs: HiddenStates, max_positions: int | None = None,
     """
     from playground import config
 
-    cap = max_positions or config.settings().limits.max_attention_tokens
+    cap = max_positions or config.settings().limits.max_lens_positions
     L1, T, d = hs.states.shape
     positions = list(range(max(0, T - cap), T))
     model = lm.model
