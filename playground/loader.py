@@ -338,6 +338,30 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] 
                        key.attn_implementation, time.perf_counter() - t0, n_params, weight_bytes)
 
 
+def _sibling(base: LoadedModel, key: LoadKey) -> LoadedModel:
+    """The same model with another attention implementation (eager, to read attention weights),
+    sharing every weight tensor with `base`: no second copy in memory, no second load."""
+    import copy
+
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    t0 = time.perf_counter()
+    cfg = copy.deepcopy(base.model.config)
+    with torch.device("meta"):  # per-thread, unlike accelerate's process-wide init_empty_weights()
+        model = AutoModelForCausalLM.from_config(cfg, attn_implementation=key.attn_implementation,
+                                                 dtype=getattr(torch, key.dtype))
+    model.load_state_dict(base.model.state_dict(), assign=True, strict=True)
+    for name, buf in base.model.named_buffers():  # non-persistent buffers (rotary inv_freq) are not in state_dict
+        owner, _, attr = name.rpartition(".")
+        model.get_submodule(owner)._buffers[attr] = buf
+    model.tie_weights()
+    model.generation_config = copy.deepcopy(base.model.generation_config)
+    model.eval()
+    return LoadedModel(base.source, model, base.tokenizer, key.device, key.dtype, key.quantization,
+                       key.attn_implementation, time.perf_counter() - t0, base.n_params, base.weight_bytes)
+
+
 def _weight_bytes(model: Any) -> int:
     """Bytes held by parameters, buffers and packed quantized weights (counted once if shared)."""
     seen: set[int] = set()
@@ -394,6 +418,12 @@ class ModelLoader:
                         return self._models[key]
         if quantization not in QUANTIZATIONS:
             raise ModelLoadError(f"Unknown quantization '{quantization}'. Choose one of: {', '.join(QUANTIZATIONS)}.")
+        base = None
+        if attn_implementation and attn_implementation != "sdpa" and quantization == "none":
+            # Another attention implementation (eager, to read attention weights) of the same weights:
+            # share the tensors of the ordinary copy, loading that first if need be.
+            base = self.get(name, device, dtype, on_progress=on_progress)
+            device, dtype = base.device, base.dtype
         dev = pick_device(device)
         key = LoadKey(source.location, dev, pick_dtype(dev, dtype), quantization, attn_implementation or "sdpa")
         if key.quantization == "int8" and (dev != "cpu" or key.dtype != "float32"):
@@ -403,7 +433,10 @@ class ModelLoader:
                 if key in self._models:
                     self._models.move_to_end(key)
                     return self._models[key]
-            loaded = _load(source, key, on_progress)
+            if base is not None:
+                loaded = _sibling(base, key)
+            else:
+                loaded = _load(source, key, on_progress)
             with self._lock:
                 self._models[key] = loaded
                 while len(self._models) > self.max_models:

@@ -71,7 +71,8 @@ def test_default_model_loads_in_float32_with_its_exact_parameter_count(lm):
 
 def test_shared_loader_returns_the_same_model(lm):
     assert loader.get_loader().get("SmolLM2-135M-Instruct") is lm
-    assert loader.get_loader().tokenizer(None) is lm.tokenizer
+    tok = loader.get_loader().tokenizer(None)  # a loaded model's tokenizer, not a second load
+    assert any(tok is m.tokenizer for m in loader.get_loader().loaded())
 
 
 def test_concurrent_requests_load_once_and_the_cache_is_bounded(lm, monkeypatch):
@@ -157,3 +158,21 @@ def test_gguf_conversion_cache_equals_direct_gguf_load(tmp_path, monkeypatch, lm
     a, b = converted.state_dict(), direct.state_dict()
     assert a.keys() == b.keys()
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_eager_attention_shares_the_loaded_weights(lm):
+    """Asking for eager attention (the Attention tab) reuses the loaded tensors instead of a second copy."""
+    eager = loader.get_loader().get(None, attn_implementation="eager")
+    assert eager.attn_implementation == "eager" and eager.model.config._attn_implementation == "eager"
+    assert lm.model.config._attn_implementation == "sdpa"
+    shared = {p.data_ptr() for p in lm.model.parameters()}
+    assert all(p.data_ptr() in shared for p in eager.model.parameters())
+    assert not any(b.is_meta for b in eager.model.buffers())
+    ids = torch.tensor([lm.tokenizer("The capital of France is").input_ids])
+    with torch.no_grad():
+        a = lm.model(ids).logits
+        out = eager.model(ids, output_attentions=True)
+    assert torch.allclose(a, out.logits, atol=1e-4)
+    assert len(out.attentions) == 30 and out.attentions[0].shape == (1, 9, ids.shape[1], ids.shape[1])
+    assert loader.get_loader().get(None, attn_implementation="eager") is eager
+    assert loader.get_loader().get(None) is lm
