@@ -48,6 +48,14 @@ def load_model(model: str, device: str, dtype: str, int8: bool, progress: gr.Pro
     return loaded.status()
 
 
+def current_status() -> str:
+    """The status line for a new page: what the shared loader holds right now."""
+    loaded = get_loader().loaded()
+    if not loaded:
+        return "No model loaded yet: the first request loads the default model."
+    return " | ".join(m.status() for m in loaded if m.attn_implementation == "sdpa") or loaded[-1].status()
+
+
 def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
     tabs = default_tabs() if tabs is None else tabs
     tr = Translatable()
@@ -70,7 +78,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
                 int8 = tr.make(gr.Checkbox, i18n={"label": "bar.quantization"}, value=False, scale=1, min_width=90)
                 load = tr.make(gr.Button, i18n={"value": "bar.load"}, variant="primary", scale=1, min_width=110)
             status = tr.make(gr.Textbox, i18n={"label": "bar.status"}, interactive=False, lines=1,
-                             value="No model loaded yet: the first request loads the default model.")
+                             value=current_status)  # a callable: evaluated on every page load
         load.click(friendly(load_model), [model, device, dtype, int8], status, api_name="load_model")
 
         ctx = TabContext(model=model, tr=tr, demo=demo)
