@@ -176,3 +176,16 @@ def test_eager_attention_shares_the_loaded_weights(lm):
     assert len(out.attentions) == 30 and out.attentions[0].shape == (1, 9, ids.shape[1], ids.shape[1])
     assert loader.get_loader().get(None, attn_implementation="eager") is eager
     assert loader.get_loader().get(None) is lm
+
+
+def test_tokenizer_alone_equals_the_models_tokenizer(lm):
+    """The fast path (tokenizer class named in tokenizer_config.json, no model config) builds the same
+    tokenizer AutoTokenizer builds."""
+    from transformers import AutoTokenizer
+
+    folder = loader.converted_folder(resolve(None).location)
+    fast, auto = loader._load_tokenizer(str(folder)), AutoTokenizer.from_pretrained(folder)
+    assert type(fast) is type(auto)
+    for text in ["大家好", "good morning", "<|im_start|>user\nhi<|im_end|>", " 👨‍👩‍👧 "]:
+        assert fast(text).input_ids == auto(text).input_ids == lm.tokenizer(text).input_ids
+    assert fast.chat_template == auto.chat_template and fast.all_special_ids == auto.all_special_ids
