@@ -18,6 +18,7 @@ LANGS: tuple[str, ...] = ("en", "zh-Hant", "zh-Hans")
 LANG_NAMES: dict[str, str] = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 
 _STRINGS: dict[str, tuple[str, str, str]] = {}
+_MISSING: set[str] = set()  # keys asked for but never registered (a test keeps this empty)
 
 
 def register(strings: dict[str, tuple[str, str, str]]) -> None:
@@ -34,12 +35,18 @@ def t(key: str, lang: str = "en") -> str:
     """The string for `key` in `lang` ('en', 'zh-Hant', 'zh-Hans'); the key itself if unknown."""
     triple = _STRINGS.get(key)
     if triple is None:
+        _MISSING.add(key)
         return key
     return triple[LANGS.index(lang) if lang in LANGS else 0]
 
 
 def keys() -> list[str]:
     return sorted(_STRINGS)
+
+
+def missing() -> list[str]:
+    """Keys that were looked up but never registered."""
+    return sorted(_MISSING)
 
 
 class Translatable:
