@@ -327,12 +327,13 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] 
         log.debug("loading %s failed", source.name, exc_info=True)
         raise error from exc
     model.eval()
+    # Counted before quantizing: int8 layers keep their packed weights outside parameters().
+    n_params = sum(p.numel() for p in model.parameters())
     if key.quantization == "int8":
         from playground.quantize import quantize_int8
 
         say("Quantizing the linear layers to int8")
-        model = quantize_int8(model)
-    n_params = sum(p.numel() for p in model.parameters())
+        model = quantize_int8(model, tokenizer)
     weight_bytes = _weight_bytes(model)
     return LoadedModel(source, model, tokenizer, key.device, key.dtype, key.quantization,
                        key.attn_implementation, time.perf_counter() - t0, n_params, weight_bytes)

@@ -30,6 +30,25 @@ from playground import config
 from playground.errors import InputError
 
 TOP_ALTERNATIVES = 5  # alternatives kept per step for the confidence view
+# OpenMP threads of a background decode thread. One: at batch 1 a small model's decode is bound by memory
+# bandwidth, which one core nearly saturates (SmolLM2-135M on the 2-core host: 1 thread ~12.7 tokens/s,
+# 2 threads ~11.8), and two threads spin at ~600 barriers per token, so any other work on the machine (the
+# web server, a tokenize request) stalls both. The rest of the process keeps torch's default.
+DECODE_THREADS = 1
+
+
+def _limit_openmp_threads(n: int) -> None:
+    """omp_set_num_threads for the calling thread only (torch.set_num_threads would change every thread)."""
+    import ctypes
+    import os
+
+    import torch
+
+    lib = os.path.join(os.path.dirname(torch.__file__), "lib", "libgomp.so.1")
+    try:
+        ctypes.CDLL(lib if os.path.exists(lib) else "libgomp.so.1").omp_set_num_threads(int(n))
+    except (OSError, AttributeError):  # another OpenMP runtime (macOS, Windows): leave the default
+        pass
 
 
 class _Turns:
@@ -289,6 +308,7 @@ def in_background(gen: Generation) -> Iterator[list[Step]]:
 
     def work() -> None:
         try:
+            _limit_openmp_threads(DECODE_THREADS)
             for step in gen:
                 q.put(step)
             q.put(_DONE)

@@ -37,3 +37,16 @@ def test_plain_dynamic_int8_is_what_smoothing_fixes(lm):
             if isinstance(m, torch.nn.Linear)}
     torch.ao.quantization.quantize_dynamic(plain, spec, dtype=torch.qint8, inplace=True)
     assert quantize.agreement(lm.model, plain, lm.tokenizer)["top1_agreement"] < 0.7
+
+
+def test_loader_int8_mode_counts_parameters_as_float32_does(lm):
+    from playground.loader import get_loader
+
+    q = get_loader().get(lm.name, device="cpu", dtype="float32", quantization="int8")
+    assert q.n_params == lm.n_params == 134_515_008
+    # 327 MB against 538: int8 linears and head copy (28 MB), float32 embedding (113 MB) and down_proj (106 MB)
+    assert q.weight_bytes < 0.65 * lm.weight_bytes
+    assert isinstance(q.model.lm_head, torch.ao.nn.quantized.dynamic.Linear)
+    ids = lm.tokenizer("The capital of France is", return_tensors="pt").input_ids
+    with torch.no_grad():
+        assert q.model(ids).logits.argmax(-1)[0, -1] == lm.model(ids).logits.argmax(-1)[0, -1]
