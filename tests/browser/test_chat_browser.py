@@ -78,3 +78,27 @@ def test_empty_message_shows_an_error_and_the_tab_keeps_working(page):
     page.get_by_role("button", name="Send", exact=True).click()
     page.locator("#chat-confidence .chat-tok").first.wait_for()  # the reply is complete
     assert _bot_text(page).strip()
+
+
+def test_retry_and_edit_last(page):
+    _open_chat(page, max_new_tokens=12)
+    page.get_by_role("button", name="Token confidence").click()
+    page.get_by_role("textbox", name="Message", exact=True).fill("What is the capital of France?")
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.locator("#chat-confidence .chat-tok").first.wait_for()
+    first = _bot_text(page)
+    # note when the old reply goes away (Retry drops it before generating again)
+    page.evaluate("""bot => { window.__replyGone = false;
+        new MutationObserver(() => { if (!document.querySelector(bot)) window.__replyGone = true; })
+            .observe(document.querySelector('#chat-conversation'), {childList: true, subtree: true}); }""", BOT)
+    page.get_by_role("button", name="Retry", exact=True).click()
+    page.wait_for_function("() => window.__replyGone === true")
+    # greedy: the retried reply is the same, and the conversation still has one question and one reply
+    page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length === 1")
+    _watch(page, 60, until=lambda t: t == first)
+    assert _bot_text(page) == first
+    assert page.locator("#chat-conversation [data-testid='user']").count() == 1
+    page.get_by_role("button", name="Edit last", exact=True).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].some(t => t.value === 'What is the capital of France?')")
+    page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length === 0")
