@@ -40,9 +40,10 @@ def test_plain_dynamic_int8_is_what_smoothing_fixes(lm):
 
 
 def test_loader_int8_mode_counts_parameters_as_float32_does(lm):
-    from playground.loader import get_loader
+    from playground.loader import ModelLoader
 
-    q = get_loader().get(lm.name, device="cpu", dtype="float32", quantization="int8")
+    # a loader of its own: in the shared one, the int8 model would become what every later request gets
+    q = ModelLoader(max_models=1).get(lm.name, device="cpu", dtype="float32", quantization="int8")
     assert q.n_params == lm.n_params == 134_515_008
     # 327 MB against 538: int8 linears and head copy (28 MB), float32 embedding (113 MB) and down_proj (106 MB)
     assert q.weight_bytes < 0.65 * lm.weight_bytes
