@@ -218,6 +218,8 @@ class LoadedModel:
     load_seconds: float
     n_params: int
     weight_bytes: int  # bytes of parameters and buffers, as loaded
+    # int8 mode: top-1 next-token agreement with float32 on quantize.AGREEMENT_PROMPTS (its honest cost)
+    agreement: dict | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # for stateful hooks
 
     @property
@@ -231,6 +233,9 @@ class LoadedModel:
 
     def status(self) -> str:
         quant = "" if self.quantization == "none" else f" ({self.quantization} linear layers)"
+        if self.agreement:
+            quant += (f", top-1 agreement with float32 {self.agreement['top1_agreement']:.0%} "
+                      f"over {self.agreement['positions']} positions")
         return (f"{self.name}: {self.n_params:,} parameters, {self.dtype}{quant} on {self.device}, "
                 f"{self.weight_bytes / 1e6:,.0f} MB of weights, loaded in {self.load_seconds:.1f} s")
 
@@ -329,14 +334,18 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] 
     model.eval()
     # Counted before quantizing: int8 layers keep their packed weights outside parameters().
     n_params = sum(p.numel() for p in model.parameters())
+    agreement = None
     if key.quantization == "int8":
-        from playground.quantize import quantize_int8
+        from playground.quantize import compare_top1, quantize_int8, top1_tokens
 
         say("Quantizing the linear layers to int8")
+        reference = top1_tokens(model, tokenizer)  # float32 answers on the fixed prompt set, before quantizing
         model = quantize_int8(model, tokenizer)
+        agreement = compare_top1(reference, top1_tokens(model, tokenizer))
     weight_bytes = _weight_bytes(model)
     return LoadedModel(source, model, tokenizer, key.device, key.dtype, key.quantization,
-                       key.attn_implementation, time.perf_counter() - t0, n_params, weight_bytes)
+                       key.attn_implementation, time.perf_counter() - t0, n_params, weight_bytes,
+                       agreement=agreement)
 
 
 def _sibling(base: LoadedModel, key: LoadKey) -> LoadedModel:

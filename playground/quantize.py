@@ -172,19 +172,24 @@ def quantize_int8(model: Any, tokenizer: Any = None) -> Any:
         return torch.ao.quantization.quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)
 
 
+def top1_tokens(model: Any, tokenizer: Any, prompts: Sequence[str] = AGREEMENT_PROMPTS) -> list[Any]:
+    """The model's top-1 next token at every position of each prompt (teacher forcing): one (T,) tensor each."""
+    import torch
+
+    with torch.no_grad():
+        return [model(tokenizer(p, return_tensors="pt").input_ids).logits[0].argmax(-1) for p in prompts]
+
+
+def compare_top1(reference: Sequence[Any], other: Sequence[Any]) -> dict:
+    """Agreement of two top1_tokens() results, at every position and at the last position only."""
+    same = sum(int((a == b).sum()) for a, b in zip(reference, other))
+    total = sum(a.numel() for a in reference)
+    same_last = sum(int(a[-1] == b[-1]) for a, b in zip(reference, other))
+    return {"top1_agreement": same / total, "positions": total, "last_token_agreement": same_last / len(reference),
+            "prompts": len(reference)}
+
+
 def agreement(reference: Any, quantized: Any, tokenizer: Any, prompts: Sequence[str] = AGREEMENT_PROMPTS) -> dict:
     """How often the quantized model's top-1 next token equals the reference's, at every position of the
     fixed prompts (teacher forcing) and at the last position only."""
-    import torch
-
-    same = total = same_last = 0
-    with torch.no_grad():
-        for p in prompts:
-            ids = tokenizer(p, return_tensors="pt").input_ids
-            a = reference(ids).logits[0].argmax(-1)
-            b = quantized(ids).logits[0].argmax(-1)
-            same += int((a == b).sum())
-            total += a.numel()
-            same_last += int(a[-1] == b[-1])
-    return {"top1_agreement": same / total, "positions": total, "last_token_agreement": same_last / len(prompts),
-            "prompts": len(prompts)}
+    return compare_top1(top1_tokens(reference, tokenizer, prompts), top1_tokens(quantized, tokenizer, prompts))

@@ -92,9 +92,15 @@ def test_concurrent_requests_load_once_and_the_cache_is_bounded(lm, monkeypatch)
     for t in threads:
         t.join()
     assert len(calls) == 1 and len({id(r) for r in results}) == 1
-    fresh.get(None, quantization="int8")  # a different key evicts the float32 copy (max 1)
+    int8 = fresh.get(None, quantization="int8")  # a different key evicts the float32 copy (max 1)
     assert [m.quantization for m in fresh.loaded()] == ["int8"]
     assert len(calls) == 2
+    # The int8 mode's cost, measured at load time and shown in the status line.
+    from playground.quantize import agreement
+
+    assert int8.agreement == agreement(lm.model, int8.model, lm.tokenizer)
+    assert int8.n_params == lm.n_params
+    assert f"top-1 agreement with float32 {int8.agreement['top1_agreement']:.0%}" in int8.status()
 
 
 def test_failed_load_keeps_the_previous_model(lm):
