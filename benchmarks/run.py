@@ -1,6 +1,7 @@
 """Run every benchmark, one after another, each in a fresh Python process, and record the results.
 
-`python -m benchmarks.run` (or `make bench`) writes benchmarks/RESULTS.md and benchmarks/results.json.
+`python -m benchmarks.run` (or `make bench`) writes benchmarks/RESULTS.md and benchmarks/results.json;
+`python -m benchmarks.run bench_chat` runs one; `python -m benchmarks.run --render` rewrites RESULTS.md from results.json.
 Each module's run() measures its figures side by side with their references in one process, so
 ratios hold even when the machine's speed varies between runs. Run it on an otherwise idle machine.
 """
@@ -29,6 +30,18 @@ def run_module(name: str) -> dict:
     return {"error": (proc.stderr or proc.stdout)[-2000:]}
 
 
+def _targets(figures: dict, prefix: str = "") -> list[tuple[str, dict]]:
+    """Every figure that carries a target and a pass flag, however deep: ('int8.speedup', {...})."""
+    found = []
+    for key, fig in figures.items():
+        if isinstance(fig, dict):
+            if "pass" in fig and "target" in fig:
+                found.append((prefix + key, fig))
+            else:
+                found += _targets(fig, f"{prefix}{key}.")
+    return found
+
+
 def to_markdown(results: dict, meta: dict) -> str:
     lines = ["# Benchmark results", "",
              f"Recorded {meta['date']} on {meta['machine']} ({meta['cores']} cores), Python {meta['python']}, "
@@ -36,10 +49,12 @@ def to_markdown(results: dict, meta: dict) -> str:
              "process; ratios are the figures to compare across machines.", "",
              "| benchmark | figure | value | target | pass |", "|---|---|---|---|---|"]
     for module, figures in results.items():
-        for key, fig in figures.items():
-            if isinstance(fig, dict) and "pass" in fig:
-                lines.append(f"| {module} | {key} | {fig['value']} | {fig['target']} | "
-                             f"{'yes' if fig['pass'] else '**no**'} |")
+        if "error" in figures:
+            lines.append(f"| {module} | (failed to run) | | | **no** |")
+        for key, fig in _targets(figures):
+            value = fig.get("value", fig.get("ratio"))
+            target = str(fig["target"]).replace("|", "\\|")  # a pipe would split the table cell
+            lines.append(f"| {module} | {key} | {value} | {target} | {'yes' if fig['pass'] else '**no**'} |")
     lines += ["", "Details (every figure and its references):", "", "```json", json.dumps(results, indent=2,
                                                                                        ensure_ascii=False), "```"]
     return "\n".join(lines) + "\n"
@@ -62,4 +77,8 @@ def main(modules: tuple[str, ...] = MODULES) -> None:
 
 
 if __name__ == "__main__":
-    main(tuple(sys.argv[1:]) or MODULES)
+    if sys.argv[1:] == ["--render"]:  # rewrite RESULTS.md from results.json
+        saved = json.loads((HERE / "results.json").read_text())
+        (HERE / "RESULTS.md").write_text(to_markdown(saved["results"], saved["meta"]), encoding="utf-8")
+    else:
+        main(tuple(sys.argv[1:]) or MODULES)
