@@ -333,4 +333,6 @@ def build(ctx: TabContext) -> None:
     for component in inputs[1:]:  # live update; the model bar's changes wait for the button
         component.change(friendly(vram_estimate), inputs, outputs, api_visibility="private", show_progress="hidden",
                          concurrency_limit=None)
+    if ctx.demo is not None:  # the default question answered as the page opens (pure arithmetic, no weights)
+        ctx.demo.load(friendly(vram_estimate), inputs, outputs, api_visibility="private", show_progress="hidden")
     m_btn.click(friendly(vram_measure), [ctx.model, m_kind, m_context], [m_text, m_json], api_name="vram_measure")

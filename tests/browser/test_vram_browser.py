@@ -48,3 +48,9 @@ def test_labels_follow_the_language_switch(page):
     page.get_by_role("button", name="估算", exact=True).wait_for()
     page.get_by_label("简体中文").check()
     page.get_by_role("tab", name="VRAM 计算器").wait_for()
+
+
+def test_the_default_question_is_answered_when_the_page_opens(page):
+    _open_tab(page)  # no button pressed: the page's load event ran the estimate
+    page.locator("#vram-chart .js-plotly-plot").wait_for()
+    page.get_by_text("Fits:").first.wait_for()
