@@ -187,3 +187,6 @@ def build(ctx: TabContext) -> None:
     outputs = [summary, chart, params, layers, side, side_chart, code, result]
     go_btn.click(friendly(architecture), [ctx.model, other, query], outputs, api_name="architecture")
     query.submit(friendly(architecture), [ctx.model, other, query], outputs, api_visibility="private")
+    if ctx.demo is not None:  # from the config alone (~0.03 s), so the default model is shown as the page opens
+        ctx.demo.load(friendly(architecture), [ctx.model, other, query], outputs, api_visibility="private",
+                      show_progress="hidden")

@@ -46,3 +46,9 @@ def test_labels_follow_the_language_switch(page):
     page.get_by_role("button", name="顯示模型架構").wait_for()
     page.get_by_label("简体中文").check()
     page.get_by_role("button", name="显示模型架构").wait_for()
+
+
+def test_the_default_model_is_shown_when_the_page_opens(page):
+    _open_tab(page)  # no button pressed: the page's load event built it from the config
+    page.locator("#architecture-treemap .js-plotly-plot").wait_for()
+    page.get_by_text("134,515,008").first.wait_for()
