@@ -10,8 +10,10 @@ import os
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="LLM Playground")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 for all)")
-    parser.add_argument("--port", type=int, default=7860)
+    # Hugging Face Spaces sets GRADIO_SERVER_NAME=0.0.0.0 and runs `python app.py`: honour it.
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                        help="interface to listen on (0.0.0.0 for all)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)))
     parser.add_argument("--share", action="store_true", help="also serve through a public gradio.live link")
     parser.add_argument("--model", help="default model for every tab (catalog name, Hub id, folder or .gguf)")
     args = parser.parse_args()
