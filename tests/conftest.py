@@ -6,7 +6,6 @@ Never mock model loading: the tests run the same SmolLM2-135M the app serves.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 from pathlib import Path
 from typing import Any, Iterator

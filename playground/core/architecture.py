@@ -40,7 +40,7 @@ from playground.errors import (
     PlaygroundError,
     RemoteCodeError,
 )
-from playground.loader import ModelSource, _gguf_cache_dir, _translate_load_error, get_loader, resolve
+from playground.loader import ModelSource, gguf_cache_dir, translate_load_error, get_loader, resolve
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ def _hub_config(source: ModelSource) -> Any:
         return AutoConfig.from_pretrained(source.location, local_files_only=True, **kwargs)
     except Exception as exc:  # noqa: BLE001 - not cached (or needs remote code): decided below
         if "trust_remote_code" in str(exc):
-            raise _translate_load_error(source, exc) from exc
+            raise translate_load_error(source, exc) from exc
     if not _hub_reachable():
         raise HubUnreachableError(
             f"The Hugging Face Hub cannot be reached and '{source.location}' is not in the local cache, "
@@ -225,7 +225,7 @@ def _hub_config(source: ModelSource) -> Any:
     try:
         return AutoConfig.from_pretrained(source.location, **kwargs)
     except Exception as exc:  # noqa: BLE001
-        raise _translate_load_error(source, exc) from exc
+        raise translate_load_error(source, exc) from exc
 
 
 def _loaded_config(source: ModelSource) -> Any | None:
@@ -247,7 +247,7 @@ def _find_config(source: ModelSource) -> tuple[Any, str]:
         if source.kind == "folder":
             return AutoConfig.from_pretrained(source.location, **kwargs), "folder"
         if source.kind == "gguf":
-            converted = _gguf_cache_dir(Path(source.location))
+            converted = gguf_cache_dir(Path(source.location))
             if (converted / "config.json").is_file():
                 return AutoConfig.from_pretrained(str(converted)), "gguf"
             if source.hub_id and _shipped_config(source.hub_id) is not None:
@@ -259,13 +259,13 @@ def _find_config(source: ModelSource) -> tuple[Any, str]:
     except ModelLoadError:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise _translate_load_error(source, exc) from exc
+        raise translate_load_error(source, exc) from exc
     try:
         return _hub_config(source), "hub"
     except RemoteCodeError:
         raise
     except ModelLoadError as error:
-        shipped = _shipped_config(source.hub_id or source.location)
+        shipped = _shipped_config(source.model_id)
         if shipped is None:
             raise
         log.info("config of %s from the shipped data (%s)", source.name, error)

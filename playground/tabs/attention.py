@@ -62,7 +62,7 @@ def attention(model: str, text: str, layer: int, head: str) -> tuple:
                f"{v.head}. Rows are the attending (query) tokens, columns the attended (key) tokens; each row sums "
                "to 1 and no token sees the ones after it.")
     choices = core.head_choices(v.n_heads, v.n_kv_heads)
-    code = core.code_for(lm.source.hub_id or lm.source.location, text, v.layer, list(v.heads), v.head)
+    code = core.code_for(lm.source.model_id, text, v.layer, list(v.heads), v.head)
     result = {"model": lm.name, **core.to_json(v)}
     return (summary, attention_selected(v), attention_heads(v), first_token_heatmap(v),
             gr.update(choices=choices, value=v.head), code, result)

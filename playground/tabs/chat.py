@@ -84,11 +84,6 @@ _SKIP = gr.skip
 STREAM_INTERVAL = 0.1  # seconds between streamed updates at most 10 a second; decoding is ~10-20 tokens/s here
 
 
-def _hub_id(model: str) -> str:
-    src = resolve(model)
-    return src.hub_id or src.location
-
-
 def _reply_messages(text: str, opens_think: bool, final: bool) -> list[dict[str, Any]]:
     """The assistant's reply as Chatbot messages: a collapsible reasoning block (if any), then the answer."""
     r = chat.split_reasoning(text, opened_by_prompt=opens_think)
@@ -165,7 +160,7 @@ def respond(model: str, message: str, history: list | None, system: str, mode: s
         # let STREAM_INTERVAL pass; tokens decoded meanwhile go out together in the next one.
         if gen.finish_reason is None:
             time.sleep(max(0.0, STREAM_INTERVAL - (time.perf_counter() - sent)))
-    code = chat.code_snippet(_hub_id(model), prompt.messages, mode, template, sampling.generate_kwargs(),
+    code = chat.code_snippet(resolve(model).model_id, prompt.messages, mode, template, sampling.generate_kwargs(),
                              gen.seed)
     # The last yield carries every output, so an API client's final result has no placeholders.
     yield (shown + _reply_messages(gen.text, prompt.opens_think, True), "", view, notice,

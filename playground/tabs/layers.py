@@ -86,7 +86,7 @@ def layer_representations(model: str, text: str, position: int, target: str) -> 
                f"`{show_piece(at.token)}` at position {at.position}: rank {at.layers[-1].target_rank} at the "
                f"last layer; it first enters the top 10 at layer "
                f"{next((x.layer for x in at.layers if x.target_rank <= 10), '—')}.")
-    code = core.code_for(lm.source.hub_id or lm.source.location, text, core.norm_path(lm.model), at.position,
+    code = core.code_for(lm.source.model_id, text, core.norm_path(lm.model), at.position,
                          (target or "").strip("\n"))
     result = {"model": lm.name, **core.to_json(stats, grid, at)}
     return (summary, _shape_rows(stats), norms_heatmap(stats), norms_lines(stats), next_cosine_heatmap(stats),

@@ -73,7 +73,7 @@ def embedding_neighbors(model: str, word: str, k: int, mode: str, space: str) ->
     r = neighbors(lm, word, int(k), mode, space)
     rows = [[show_piece(g.label), n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4)]
             for g in r.groups for n, x in enumerate(g.neighbors)]
-    code = code_for(lm.source.hub_id or lm.source.location, word, int(k), mode, space)
+    code = code_for(lm.source.model_id, word, int(k), mode, space)
     result = {"model": lm.name, **to_json(r)}
     return _summary(r, lm.name), neighbors_bar(r), neighbors_scatter(r), rows, code, result
 

@@ -88,7 +88,7 @@ def predict(model: str, prompt: str, chat_template: bool, temperature: float, to
     state = _state_for(model, ids, len(ids), bool(chat_template))
     chart, rows, summary, pick, text, result = _render(state, temperature, top_k, top_p, show)
     src = resolve(model)
-    code = code_for(src.hub_id or src.location, prompt, bool(chat_template), int(show))
+    code = code_for(src.model_id, prompt, bool(chat_template), int(show))
     return chart, rows, summary, pick, text, code, result, state
 
 

@@ -97,18 +97,13 @@ print(tokenizer.decode(ids))                  # back to text
 """
 
 
-def _model_id(model: str) -> str:
-    src = resolve(model)
-    return src.hub_id or src.location
-
-
 def run_tokenize(model: str, text: str, add_special_tokens: bool) -> tuple[str, str, list[list[Any]], str, dict]:
     """Tokenize `text` with `model`'s tokenizer. Returns spans (HTML), stats (Markdown), the token table,
     the transformers code, and the JSON result (ids, tokens, count, decoded, round_trip, ...)."""
     check_text(text, config.settings().limits.max_input_chars, allow_blank=True)
     tok = tokenize(get_loader().tokenizer(model), text, bool(add_special_tokens))
     result = tok.to_json() | {"model": resolve(model).name}
-    return (spans_html(tok), stats_md(tok), table_rows(tok), code_for(_model_id(model), text, bool(add_special_tokens)),
+    return (spans_html(tok), stats_md(tok), table_rows(tok), code_for(resolve(model).model_id, text, bool(add_special_tokens)),
             result)
 
 

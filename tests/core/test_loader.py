@@ -133,7 +133,7 @@ def test_gated_message_says_how_to_set_the_token_and_never_echoes_it(monkeypatch
     # What transformers raises for a gated repo without access: an OSError wrapping the Hub's error.
     raised = OSError("You are trying to access a gated repo.\nMake sure to have access to it at "
                      "https://huggingface.co/meta-llama/Llama-3.2-1B-Instruct.\n401 Client Error.")
-    err = loader._translate_load_error(src, raised)
+    err = loader.translate_load_error(src, raised)
     assert isinstance(err, GatedModelError)
     assert "HF_TOKEN" in str(err) and "hf_secret_value" not in str(err)
 
@@ -141,7 +141,7 @@ def test_gated_message_says_how_to_set_the_token_and_never_echoes_it(monkeypatch
 def test_unknown_hub_repo_message():
     raised = OSError("nobody/nothing is not a local folder and is not a valid model identifier listed on "
                      "'https://huggingface.co/models'")
-    err = loader._translate_load_error(resolve("nobody/nothing"), raised)
+    err = loader.translate_load_error(resolve("nobody/nothing"), raised)
     assert isinstance(err, UnknownModelError) and "nobody/nothing" in str(err)
 
 
