@@ -18,7 +18,7 @@ fp32/8 (quantization metadata and 16-bit embeddings are counted), and "training 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from playground.core.hardware import GB, GiB, Hardware, preset
@@ -359,7 +359,8 @@ class VramEstimate:
             "fits": self.fits,
             "verdict": self.verdict,
             "gpus_needed": self.gpus_needed,
-            "fixes": [{"change": f.change, "total": f.total, "fits": f.fits} for f in self.fixes],
+            "fixes": [{"change": f.change, "total": f.total, "fits": f.fits, "n_gpus": f.inputs.n_gpus,
+                       "weight_format": f.inputs.weight_format, "context": f.inputs.context} for f in self.fixes],
             "speed": None if self.speed is None else asdict(self.speed),
             "notes": list(self.notes),
         }
@@ -580,6 +581,24 @@ def _candidates(i: VramInputs) -> list[tuple[str, VramInputs]]:
     return out
 
 
+# Below ~4 bits per weight (the Q2_K preset) quality drops sharply, so a combined fix stops at 4-bit formats;
+# Q2_K still appears as a single change when it alone makes the model fit.
+QUALITY_FLOOR_BITS = 4.0
+STILL_TOO_LARGE = "still too large with all of: "  # a combined answer that does not fit says so first
+
+
+def _changed(a: VramInputs, b: VramInputs) -> tuple[str, ...]:
+    """Names of the fields where `b` differs from `a`: ('weight_format',), ('batch', 'grad_accum'), ..."""
+    return tuple(f.name for f in fields(VramInputs) if getattr(a, f.name) != getattr(b, f.name))
+
+
+def _apply(base: VramInputs, origin: VramInputs, changes: list[tuple[str, VramInputs]]) -> VramInputs:
+    """`base` with each change (a candidate made from `origin`) applied: its changed fields copied over."""
+    for _text, changed in changes:
+        base = replace(base, **{name: getattr(changed, name) for name in _changed(origin, changed)})
+    return base
+
+
 def _fixes(i: VramInputs, current: int) -> tuple[Fix, ...]:
     usable = i.hardware.usable_bytes
     fixes: list[Fix] = []
@@ -598,20 +617,109 @@ def _fixes(i: VramInputs, current: int) -> tuple[Fix, ...]:
     fitting = [f for f in fixes if f.fits][:5]
     if fitting:
         return tuple(fitting)
-    # Nothing fits alone: greedily combine the changes in order of cost until it does.
-    combined, words = i, []
-    for text, _changed in _candidates(i):
+    # Nothing fits alone: the singles that help most, then ONE combined answer that can be applied as is.
+    best = sorted(fixes, key=lambda f: f.total)[:3]
+    combined = _combined_inference(i) if i.mode == "inference" else _combined_training(i)
+    if combined is not None:
+        best.append(combined)
+    return tuple(best)
+
+
+def _fix(words: list[str], inputs: VramInputs, prefix: str = "") -> Fix:
+    total = _totals(inputs)
+    return Fix(prefix + " + ".join(words), inputs, total, total <= inputs.hardware.usable_bytes)
+
+
+def _on_devices(i: VramInputs, n: int, how: str) -> str:
+    return f"{n} x {i.hardware.label} ({how}): "
+
+
+def _combined_inference(i: VramInputs) -> Fix | None:
+    """One weight format (never several at once) plus the cheap changes, in this order of preference:
+    1. one device, full context: the highest-precision format that fits, with as few cheap changes as needed;
+    2. one device: the largest context that fits at the smallest format of at least 4 bits;
+    3. several devices (CUDA, layers split): the fewest devices, at the highest-precision format that needs
+       no more than that; 4. elsewhere (Apple, CPU: no splitting): the smallest combination, said not to fit."""
+    usable, hw = i.hardware.usable_bytes, i.hardware
+    cands = _candidates(i)
+    cheap = [(t, c) for t, c in cands if not {"weight_format", "context"} & set(_changed(i, c))]
+    formats: list[tuple[str, VramInputs] | None] = [None]  # None: keep the current format
+    formats += [(t, c) for t, c in cands if _changed(i, c) == ("weight_format",)
+                and FORMAT[c.weight_format].bits >= QUALITY_FLOOR_BITS]
+
+    def build(fmt: tuple[str, VramInputs] | None, k: int) -> tuple[list[str], VramInputs]:
+        changes = cheap[:k] + ([fmt] if fmt else [])
+        return [t for t, _ in changes], _apply(i, i, changes)
+
+    for fmt in formats:  # 1.
+        for k in range(len(cheap) + 1):
+            words, trial = build(fmt, k)
+            if words and _totals(trial) <= usable:
+                return _fix(words, trial)
+    words, smallest = build(formats[-1], len(cheap))
+    floor = min(512, i.context)
+    if _totals(replace(smallest, context=floor)) <= usable:  # 2. bisect: the total grows with the context
+        lo, hi = floor, i.context - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if _totals(replace(smallest, context=mid)) <= usable else (lo, mid - 1)
+        return _fix(words + [f"context {lo:,} tokens (the most that fits) instead of {i.context:,}"],
+                    replace(smallest, context=lo))
+    if hw.kind == "cuda":  # 3.
+        needed = [(_gpus_needed(build(fmt, len(cheap))[1]), rank) for rank, fmt in enumerate(formats)]
+        found = [(n, rank) for n, rank in needed if n is not None]
+        if found:
+            n, rank = min(found)  # the fewest devices; among equals the highest precision (earliest)
+            for k in range(len(cheap) + 1):  # at n devices some cheap changes may be unnecessary
+                names, trial = build(formats[rank], k)
+                trial = replace(trial, n_gpus=n)
+                if _totals(trial) <= usable:
+                    return _fix(names or ["no other change"], trial,
+                                _on_devices(i, n, "the layers split across them"))
+    return _fix(words, smallest, STILL_TOO_LARGE) if words else None  # 4.
+
+
+def _combined_training(i: VramInputs) -> Fix | None:
+    """The changes in order of cost until it fits (a later change of the same setting replaces an earlier
+    one: QLoRA replaces LoRA, full checkpointing replaces selective); on CUDA, when one device is not
+    enough, the fewest devices with ZeRO-3. Then every change the answer does not need is dropped again,
+    the costliest first (after QLoRA, 8-bit Adam and offloading may no longer be needed)."""
+    usable, combined = i.hardware.usable_bytes, i
+    chosen: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}  # changed fields -> (words, new values)
+    for text, _first in _candidates(i):
         trial = next((c for t, c in _candidates(combined) if t == text), None)
         if trial is None or _totals(trial) >= _totals(combined):
             continue
-        combined, words = trial, words + [text]
+        key = _changed(combined, trial)
+        key = next((k for k in chosen if set(k) & set(key)), key)
+        chosen[key] = (text, {name: getattr(trial, name) for name in set(key) | set(_changed(combined, trial))})
+        combined = trial
         if _totals(combined) <= usable:
             break
-    best = sorted(fixes, key=lambda f: f.total)[:3]
-    if words:
-        total = _totals(combined)
-        best.append(Fix(" + ".join(words), combined, total, total <= usable))
-    return tuple(best)
+    if not chosen:
+        return None
+    n = None
+    if _totals(combined) > usable:
+        n = _gpus_needed(combined) if i.hardware.kind == "cuda" else None
+        if n is None or n <= i.n_gpus:
+            return _fix([t for t, _ in chosen.values()], combined, STILL_TOO_LARGE)
+
+    def build(keys: list[tuple[str, ...]]) -> VramInputs:
+        values: dict[str, Any] = {}
+        for k in keys:
+            values.update(chosen[k][1])
+        built = replace(i, **values)
+        return built if n is None else replace(built, n_gpus=n, zero_stage=3)
+
+    keys = list(chosen)
+    for k in reversed(list(chosen)):
+        rest = [x for x in keys if x != k]
+        if _totals(build(rest)) <= usable:
+            keys = rest
+    words = [chosen[k][0] for k in keys]
+    if n is None:
+        return _fix(words, build(keys))
+    return _fix(words or ["no other change"], build(keys), _on_devices(i, n, "ZeRO-3"))
 
 
 def _speed(i: VramInputs, per: Breakdown) -> Speed | None:
@@ -646,8 +754,9 @@ def _notes(i: VramInputs) -> tuple[str, ...]:
             notes.append(f"The weights alone ({human(need)}) exceed what the GPU may use; loading them into "
                          f"{hw.total_bytes / GiB:.0f} GiB of unified memory gets the process killed or swapping.")
         elif need > hw.host_ram_bytes and hw.kind != "mps":
-            notes.append(f"Loading without memory-mapping can need {human(need)} of CPU RAM; this machine has "
-                         f"{human(hw.host_ram_bytes)}. safetensors loads straight to the GPU with device_map.")
+            notes.append(f"Loading without memory-mapping can need {human(need)} of CPU RAM; the chosen hardware "
+                         f"({hw.label}) comes with {human(hw.host_ram_bytes)} of system RAM. safetensors loads "
+                         "straight to the GPU with device_map.")
     return tuple(notes)
 
 

@@ -279,3 +279,62 @@ def test_chart_dict_is_valid_plotly_and_stacks_every_part() -> None:
     assert len(fig.data[0].x) == 8 and fig.data[0].x[-1] == "GPU 8-12"
     assert fig.layout.shapes[0].y0 == pytest.approx(e.usable / GB)
     assert json.loads(vram_chart(e).to_json()) == json.loads(fig.to_json())
+
+
+# --------------------------------------------------------------------------- the combined fix
+
+
+LLAMA_70B = spec_from_shape(80, 8192, 64, 8, 128, 28672, 128256, tied=False, name="Llama-3.1-70B-Instruct")
+
+
+def _formats_named(change: str) -> int:
+    return sum(change.count(f.label) for f in vram.FORMATS)
+
+
+def test_70b_on_a_t4_combined_fix_is_one_format_on_the_fewest_devices() -> None:
+    e = estimate(VramInputs(LLAMA_70B, weight_format="bf16", compute_dtype="fp16", hardware=preset("t4")))
+    assert LLAMA_70B.n_params == 70_553_706_496 and not e.fits
+    combined = e.fixes[-1]
+    assert all(_formats_named(f.change) <= 1 for f in e.fixes)
+    assert combined.change == ("3 x NVIDIA T4 16 GB (the layers split across them): KV cache in fp8 + "
+                               "weights in GGUF Q4_K_M (~4.89 bits)")
+    assert combined.fits and combined.inputs.n_gpus == 3 and combined.inputs.weight_format == "q4_k_m"
+    assert combined.total == breakdown(combined.inputs).total <= preset("t4").usable_bytes
+    # Two T4s hold no 4-bit format of it: 3 is the fewest at the quality floor.
+    two = replace(combined.inputs, n_gpus=2)
+    assert all(breakdown(replace(two, weight_format=f)).total > preset("t4").usable_bytes
+               for f in ("q4_k_m", "nf4-dq", "gptq", "q4_0"))
+    assert e.as_dict()["fixes"][-1]["n_gpus"] == 3
+
+
+def test_too_long_a_context_gets_the_largest_context_that_fits() -> None:
+    e = estimate(VramInputs(LLAMA_8B, weight_format="bf16", compute_dtype="fp16", context=131072,
+                            hardware=preset("t4")))
+    combined = e.fixes[-1]
+    assert combined.change == ("KV cache in fp8 + weights in GGUF Q4_0 (4.5 bits) + context 62,743 tokens "
+                               "(the most that fits) instead of 131,072")
+    assert combined.fits and combined.inputs.n_gpus == 1
+    usable = preset("t4").usable_bytes
+    assert breakdown(combined.inputs).total <= usable < breakdown(replace(combined.inputs, context=62744)).total
+
+
+def test_training_combination_drops_changes_it_no_longer_needs() -> None:
+    e = estimate(VramInputs(LLAMA_8B, mode="training", compute_dtype="fp16", hardware=preset("t4")))
+    assert e.fixes[-1].change == "full gradient checkpointing (~33% more compute) + QLoRA (NF4 base) rank 16"
+    assert e.fixes[-1].fits
+    big = estimate(VramInputs(LLAMA_70B, mode="training", compute_dtype="fp16", hardware=preset("t4"))).fixes[-1]
+    assert big.fits and big.inputs.n_gpus == 4 and big.inputs.zero_stage == 3
+    assert big.change.startswith("4 x NVIDIA T4 16 GB (ZeRO-3): ") and big.change.count("LoRA") == 1
+
+
+def test_a_mac_that_cannot_hold_it_says_so_plainly() -> None:
+    e = estimate(VramInputs(LLAMA_70B, weight_format="bf16", hardware=preset("mac-16")))
+    combined = e.fixes[-1]
+    assert not combined.fits and combined.change.startswith(vram.STILL_TOO_LARGE)
+    assert _formats_named(combined.change) == 1 and combined.inputs.n_gpus == 1
+
+
+def test_host_ram_note_names_the_chosen_hardware_not_this_server() -> None:
+    e = estimate(VramInputs(LLAMA_8B, weight_format="bf16", compute_dtype="fp16", hardware=preset("t4")))
+    note = next(n for n in e.notes if "CPU RAM" in n)
+    assert "the chosen hardware (NVIDIA T4 16 GB) comes with 12.70 GB" in note and "this machine" not in note
