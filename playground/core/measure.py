@@ -2,15 +2,20 @@
 
 CPU: the weights are the bytes of the loaded tensors; everything else is the growth of the process's
 peak resident set (VmHWM, reset through /proc/self/clear_refs; sampled with psutil where that is not
-possible) during the step. CUDA: torch.cuda.max_memory_allocated after a reset of the peak, which
-includes the resident weights. Both sit beside `vram.estimate` for the same model and settings.
+possible) during the step. CUDA: the growth of torch.cuda.max_memory_allocated over what was allocated
+before the step (so other sessions' resident models are not counted), plus the weights' bytes. Both sit
+beside `vram.estimate` for the same model and settings.
 
-The training step runs AdamW with lr = 0 on the shared model, so no weight changes (x + (-0.0) * finite
-is x); gradients and optimizer states are dropped afterwards. What this is not: a benchmark of speed.
+The training step runs on a private copy of the model (copy.deepcopy, made before the peak counter is
+reset and freed afterwards), never on the shared one: other requests keep running forward passes on the
+shared weights meanwhile, and their requires_grad flags and .grad stay as they were. Training is measured on
+unquantized weights only (an int8 variant's weights are frozen int8 tensors). What this is not: a benchmark
+of speed.
 """
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import gc
 import re
@@ -19,7 +24,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from playground.core.hardware import custom
 from playground.core.vram import Breakdown, ModelSpec, VramInputs, breakdown, human, validate_spec
@@ -174,13 +179,14 @@ def _cuda_peak(device: Any) -> Iterator[dict[str, Any]]:
     torch.cuda.synchronize(device)
     torch.cuda.empty_cache()
     torch.cuda.reset_peak_memory_stats(device)
+    before = torch.cuda.memory_allocated(device)  # resident models (this one's and any other session's)
     out: dict[str, Any] = {}
     try:
         yield out
     finally:
         torch.cuda.synchronize(device)
-        out["peak"] = torch.cuda.max_memory_allocated(device)
-        out["method"] = "torch.cuda.max_memory_allocated (weights included)"
+        out["growth"] = max(0, torch.cuda.max_memory_allocated(device) - before)
+        out["method"] = "torch.cuda.max_memory_allocated growth + bytes of the loaded weights"
 
 
 def _check(lm: Any, context: int, batch: int) -> None:
@@ -209,29 +215,40 @@ def _warm_up(lm: Any) -> None:
         lm.model(input_ids=_ids(lm, 8, 1), use_cache=False, logits_to_keep=1)
 
 
-def _run(lm: Any, kind: str, context: int, batch: int, step: Any) -> Measurement:
+def _run(lm: Any, kind: str, context: int, batch: int, step: Callable[[Any], None],
+         setup: Callable[[], Any] | None = None) -> Measurement:
+    """Measure `step(state)`. `setup()` (under lm.lock, before the peak counter is reset) makes the state
+    the step works on: None for inference, which runs on the shared model under its lock; a private copy
+    for training, whose step then runs without the lock, so other requests go on meanwhile."""
     if not _ONE_AT_A_TIME.acquire(blocking=False):
         raise PlaygroundError("A memory measurement is already running; try again in a moment.")
+    state: Any = None
     try:
         est = breakdown(inputs_for(lm, kind, context, batch))
         t0 = time.perf_counter()
-        with lm.lock:
+        with lm.lock:  # hooks other requests register on the shared model are never copied or triggered
             _warm_up(lm)
-            if lm.device == "cuda":
-                with _cuda_peak(lm.input_device) as probe:
-                    step()
-                measured, weights = probe["peak"], lm.weight_bytes
+            if setup is not None:
+                state = setup()
             else:
-                with _cpu_peak() as probe:
-                    step()
-                weights = lm.weight_bytes
-                measured = weights + probe["growth"]
-        return Measurement(kind, lm.device, probe["method"], context, batch, weights, int(measured), est,
+                probe = _measure(lm, step, None)
+        if setup is not None:
+            probe = _measure(lm, step, state)
+        measured = lm.weight_bytes + probe["growth"]
+        return Measurement(kind, lm.device, probe["method"], context, batch, lm.weight_bytes, int(measured), est,
                            time.perf_counter() - t0)
     finally:
+        del state
         gc.collect()
         _malloc_trim()
         _ONE_AT_A_TIME.release()
+
+
+def _measure(lm: Any, step: Callable[[Any], None], state: Any) -> dict[str, Any]:
+    peak = _cuda_peak(lm.input_device) if lm.device == "cuda" else _cpu_peak()
+    with peak as probe:
+        step(state)
+    return probe
 
 
 def measure_inference(lm: Any, context: int = 1024, batch: int = 1) -> Measurement:
@@ -240,7 +257,7 @@ def measure_inference(lm: Any, context: int = 1024, batch: int = 1) -> Measureme
 
     _check(lm, context, batch)
 
-    def step() -> None:
+    def step(_state: None) -> None:
         ids = _ids(lm, context, batch)
         with torch.inference_mode():
             out = lm.model(input_ids=ids, use_cache=True, logits_to_keep=1)  # cache: L x (B, n_kv, T, d) x 2
@@ -251,38 +268,41 @@ def measure_inference(lm: Any, context: int = 1024, batch: int = 1) -> Measureme
 
 def measure_training(lm: Any, context: int = 256, batch: int = 1) -> Measurement:
     """One AdamW training step in steady state (states and gradient buffers alive, then forward,
-    backward, optimizer step) on `context` tokens of fixed random ids."""
+    backward, optimizer step) on `context` tokens of fixed random ids, on a private copy of the model.
+
+    The copy exists before the peak counter is reset, so it stands for the resident weights, exactly as
+    the shared model does for inference; the shared model is only read (by deepcopy) under its lock.
+    """
     import torch
 
     _check(lm, context, batch)
     if lm.quantization != "none":
-        raise InputError("Training is measured on an unquantized model: load it without int8.")
+        raise InputError("Training is measured on unquantized (float) weights only: the int8 variant's weights "
+                         "are frozen int8 tensors that cannot be trained. Choose quantization 'none' in the "
+                         "model bar to measure training.")
 
-    def step() -> None:
-        params = list(lm.model.parameters())
-        flags = [p.requires_grad for p in params]
-        try:
-            for p in params:
-                p.requires_grad_(True)
-            ids = _ids(lm, context, batch)
-            # A loop in steady state: gradient buffers and AdamW states already exist while the next
-            # micro-batch runs forward and backward (what the estimate's stacked bar adds up). A cold first
-            # step would peak lower, at max(activations, gradients + states). lr = 0: weights stay the same.
-            opt = torch.optim.AdamW(params, lr=0.0, weight_decay=0.0)
-            for p in params:
-                p.grad = torch.zeros_like(p)
-            opt.step()  # allocates exp_avg and exp_avg_sq
-            with torch.enable_grad():
-                loss = lm.model(input_ids=ids, labels=ids, use_cache=False).loss
-                if not torch.isfinite(loss):
-                    raise PlaygroundError("The loss is not finite; the training step was not taken.")
-                loss.backward()  # accumulates into the existing gradient buffers
-                opt.step()
-            del loss, opt, ids
-        finally:
-            for p, flag in zip(params, flags):
-                p.grad = None
-                p.requires_grad_(flag)
+    def setup() -> Any:
+        private = copy.deepcopy(lm.model)  # tied weights stay tied: deepcopy keeps shared tensors shared
+        for p in private.parameters():
+            p.requires_grad_(True)
+        return private  # in eval mode like the shared model: no dropout masks, as the estimate assumes
 
-    return _run(lm, "training", context, batch, step)
+    def step(private: Any) -> None:
+        params = list(private.parameters())
+        ids = _ids(lm, context, batch)
+        # A loop in steady state: gradient buffers and AdamW states already exist while the next
+        # micro-batch runs forward and backward (what the estimate's stacked bar adds up). A cold first
+        # step would peak lower, at max(activations, gradients + states).
+        opt = torch.optim.AdamW(params, lr=0.0, weight_decay=0.0)
+        for p in params:
+            p.grad = torch.zeros_like(p)
+        opt.step()  # allocates exp_avg and exp_avg_sq
+        with torch.enable_grad():
+            loss = private(input_ids=ids, labels=ids, use_cache=False).loss
+            if not torch.isfinite(loss):
+                raise PlaygroundError("The loss is not finite; the training step was not taken.")
+            loss.backward()  # accumulates into the existing gradient buffers
+            opt.step()
+        del loss, opt, ids, params
 
+    return _run(lm, "training", context, batch, step, setup)
