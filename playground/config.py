@@ -28,6 +28,11 @@ ON_SPACE = bool(os.environ.get("SPACE_ID"))
 # Models whose code lives in their Hub repo run arbitrary Python: only on the user's own machine, and only if asked.
 TRUST_REMOTE_CODE = os.environ.get("PLAYGROUND_TRUST_REMOTE_CODE", "") == "1" and not ON_SPACE
 
+# A shared instance (a Space, or a classroom machine with PLAYGROUND_HOSTED=1) loads catalog models only:
+# local paths and other Hub ids are refused, unless PLAYGROUND_ALLOW_ANY_MODEL=1 opens it (playground.admission).
+HOSTED = ON_SPACE or os.environ.get("PLAYGROUND_HOSTED", "") == "1"
+ALLOW_ANY_MODEL = os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL", "") == "1"
+
 # Read by huggingface_hub itself; we only look at it to word error messages, never to print it.
 HF_TOKEN_SET = bool(os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN"))
 

@@ -39,3 +39,20 @@ class NotCausalLMError(ModelLoadError):
 
 class RemoteCodeError(ModelLoadError):
     """The model needs code from its repo, which the playground refuses unless allowed."""
+
+
+class NotEnoughMemoryError(ModelLoadError):
+    """The model cannot fit in what this machine has free (RAM, GPU memory or disk), judged from its
+    config before anything is downloaded or read. Carries the numbers so the tab layer can word them."""
+
+    def __init__(self, message: str, *, pool: str = "ram", need: int = 0, free: int = 0,
+                 option: str | None = None) -> None:
+        super().__init__(message)
+        self.pool = pool  # "ram", "gpu" (CUDA or MPS memory) or "disk"
+        self.need = need  # bytes the load needs in that pool
+        self.free = free  # bytes it can have there: free now + evictable models - the kept margin
+        self.option = option  # the cheapest change that would fit, in words, or None
+
+
+class ModelNotAllowedError(ModelLoadError):
+    """Hosted mode (a Space or PLAYGROUND_HOSTED=1) loads catalog models only, unless PLAYGROUND_ALLOW_ANY_MODEL=1."""

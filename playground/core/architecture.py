@@ -396,6 +396,19 @@ def model_shape(name: str | None) -> ModelShape:
 model_shape.cache_clear = _shape_for.cache_clear  # type: ignore[attr-defined]
 
 
+def source_shape(source: ModelSource) -> ModelShape:
+    """`model_shape` for a name the caller has resolved already (the loader's admission check); same cache."""
+    return _shape_for(source)
+
+
+@lru_cache(maxsize=64)
+def shipped_shape(hub_id: str, name: str | None = None) -> ModelShape | None:
+    """A catalog model's shape from playground/data/architectures.json alone (never the Hub: fast and
+    offline), or None when its config is not shipped."""
+    cfg = _shipped_config(hub_id)
+    return None if cfg is None else build_shape(cfg, name or hub_id, hub_id, "shipped")
+
+
 # --------------------------------------------------------------------------- views of a shape
 
 
