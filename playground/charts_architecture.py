@@ -11,6 +11,11 @@ GROUP_COLORS = {"embeddings": "#f59e0b", "attention": "#2563eb", "mlp": "#16a34a
                 "lm_head": "#dc2626", "other": "#7c3aed", "layers": "#e5e7eb", "final norm": "#9ca3af"}
 
 
+# How the comparison chart names the groups (the treemap keeps the module names it shows as boxes).
+GROUP_LABELS = {"embeddings": "Embeddings", "attention": "Attention", "mlp": "MLP", "norms": "Norms",
+                "lm_head": "lm_head (0 when tied)", "other": "Other"}
+
+
 def _color(node_id: str, root: str) -> str:
     """Colour a box by the group it belongs to: 'root/layers/layer 3/mlp/up' -> the MLP colour."""
     parts = node_id[len(root) + 1:].split("/") if node_id != root else []
@@ -59,7 +64,7 @@ def compare_chart(a: ModelShape, b: ModelShape) -> go.Figure:
         totals = {g.group: g for g in group_totals(shape)}
         groups = [g for g in GROUPS if any(g in {t.group for t in group_totals(s)} for s in (a, b))]
         fig.add_bar(
-            x=groups, y=[totals[g].count if g in totals else 0 for g in groups], name=shape.name,
+            x=[GROUP_LABELS.get(g, g) for g in groups], y=[totals[g].count if g in totals else 0 for g in groups], name=shape.name,
             marker=dict(color=[GROUP_COLORS[g] for g in groups], pattern_shape=pattern),
             customdata=[totals[g].share if g in totals else 0 for g in groups],
             hovertemplate=f"{shape.name}<br>%{{x}}: %{{y:,}} parameters (%{{customdata:.1%}})<extra></extra>",

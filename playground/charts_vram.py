@@ -53,15 +53,16 @@ def figure_dict(est: VramEstimate, labels: dict[str, str] | None = None) -> dict
                          "hovertemplate": f"%{{y:.2f}} GB ({value / GiB:.2f} GiB)<extra>{name}</extra>"})
     usable = est.usable / GB
     layout = {
-        "barmode": "stack", "height": 420, "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+        # The right margin holds the "usable" label beside the plot, where no bar can run into it.
+        "barmode": "stack", "height": 420, "margin": {"l": 50, "r": 110, "t": 40, "b": 40},
         "title": {"text": labels.get("title", "Memory per device, GB (1 GB = 1e9 bytes): "
                                               f"{est.per_gpu.total / GB:.2f} GB per GPU")},
         "yaxis": {"title": {"text": "GB"}}, "xaxis": {"categoryorder": "array", "categoryarray": gpus + [cpu]},
         "legend": {"orientation": "h", "y": -0.15},
         "shapes": [{"type": "line", "xref": "x", "x0": -0.5, "x1": len(gpus) - 0.5, "y0": usable, "y1": usable,
                     "line": {"color": "black", "dash": "dash", "width": 2}}],
-        "annotations": [{"x": len(gpus) - 0.5, "y": usable, "xanchor": "right", "yanchor": "bottom",
-                         "showarrow": False,
-                         "text": f"{labels.get('usable', 'usable')}: {usable:.1f} GB ({est.usable / GiB:.1f} GiB)"}],
+        "annotations": [{"xref": "paper", "x": 1.0, "xanchor": "left", "xshift": 6, "y": usable, "yref": "y",
+                         "yanchor": "middle", "align": "left", "showarrow": False,
+                         "text": f"{labels.get('usable', 'usable')}<br>{usable:.1f} GB<br>({est.usable / GiB:.1f} GiB)"}],
     }
     return {"data": data, "layout": layout}

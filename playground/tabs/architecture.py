@@ -1,8 +1,10 @@
-"""Architecture tab: what a model is made of, from its config alone (no weights), for the loaded
-model or any catalog or Hub model: summary, weight size per dtype, treemap, the full
-named_parameters() list (filterable), parameters per layer, and a second model side by side.
+"""Architecture tab: what a model is made of, from its config alone (no weights), for any catalog or
+Hub model, folder or GGUF file: summary, weight size per dtype, treemap, the full named_parameters()
+list (filterable), parameters per layer, and a second model side by side.
 
-Thin wiring over playground.core.architecture.
+The tab has its own model field: it starts as the model bar's model and follows the bar, but choosing
+a model here changes neither the bar nor what is loaded (a 70B model is inspected while the other tabs
+keep running the small one). Thin wiring over playground.core.architecture; never loads weights.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ register({
         "只用模型的**配置文件**在 PyTorch 的 `meta` 设备上建出模型：不下载权重，所以连 70B 的模型也约一秒就能看完。"
         "目录中的模型离线也能看。",
     ),
+    "architecture.model": ("Model to inspect", "要查看的模型", "要查看的模型"),
+    "architecture.model_info": (
+        "Follows the model bar; a model chosen here only reads its config (no weights, the bar keeps its model).",
+        "跟隨上方的模型列；在這裡選的模型只讀設定檔（不載入權重，模型列的模型不變）。",
+        "跟随上方的模型栏；在这里选的模型只读配置文件（不加载权重，模型栏的模型不变）。"),
     "architecture.compare_with": ("Compare with (optional)", "與另一個模型比較（可留空）", "与另一个模型比较（可留空）"),
     "architecture.filter": ("Filter parameter names (space-separated terms, -term excludes)",
                             "篩選參數名稱（以空格分隔，-詞 表示排除）", "筛选参数名称（以空格分隔，-词 表示排除）"),
@@ -104,15 +111,42 @@ def summary_markdown(shape: ModelShape) -> str:
     return f"{head}\n\n{table}{notes}"
 
 
+# Readable names for the compared fields. embedding_params / lm_head_params are left out: the
+# per-group rows ("Embedding parameters", "lm_head parameters") that follow give the same numbers.
+COMPARE_LABELS = {
+    "n_params": "Parameters", "n_layers": "Layers", "hidden": "Hidden size (d_model)",
+    "n_heads": "Query heads", "n_kv_heads": "Key/value heads", "gqa_ratio": "Query heads per key/value head",
+    "head_dim": "Head dim", "intermediate": "MLP intermediate size", "vocab": "Vocabulary (tokens)",
+    "max_context": "Context length (tokens)", "tied": "Tied embeddings", "sliding_window": "Sliding window (tokens)",
+    "n_sliding_layers": "Sliding-window layers",
+    "embeddings parameters": "Embedding parameters", "attention parameters": "Attention parameters",
+    "mlp parameters": "MLP parameters", "norms parameters": "Norm parameters",
+    "lm_head parameters": "lm_head parameters (0 when tied)", "other parameters": "Other parameters",
+}
+COMPARE_SKIPPED = {"embedding_params", "lm_head_params"}
+
+
+def compare_rows(a: ModelShape, b: ModelShape) -> list[tuple[str, Any, Any, float | None]]:
+    """(label, a, b, ratio) for the side-by-side table: readable labels, each number once, and rows
+    that say nothing for either model (no sliding window in both) left out."""
+    rows = []
+    for r in compare(a, b):
+        if r.field in COMPARE_SKIPPED or (not r.a and not r.b and r.field != "tied"):
+            continue
+        rows.append((COMPARE_LABELS.get(r.field, r.field.replace("_", " ")), r.a, r.b, r.ratio))
+    return rows
+
+
 def compare_markdown(a: ModelShape, b: ModelShape) -> str:
     def fmt(v: Any) -> str:
         if isinstance(v, bool) or v is None:
             return {True: "yes", False: "no", None: "-"}[v]
         return f"{v:,.3g}" if isinstance(v, float) else f"{v:,}"
 
-    lines = [f"| | {a.name} | {b.name} | ratio |", "|---|---:|---:|---:|"]
-    for r in compare(a, b):
-        lines.append(f"| {r.field} | {fmt(r.a)} | {fmt(r.b)} | {'' if r.ratio is None else f'{r.ratio:.2f}x'} |")
+    names = (a.name, b.name) if a.name != b.name else (f"{a.name} (A)", f"{b.name} (B)")
+    lines = [f"| | {names[0]} | {names[1]} | B / A |", "|---|---:|---:|---:|"]
+    for label, x, y, ratio in compare_rows(a, b):
+        lines.append(f"| {label} | {fmt(x)} | {fmt(y)} | {'' if ratio is None else f'{ratio:.2f}x'} |")
     return "\n".join(lines)
 
 
@@ -126,7 +160,8 @@ def _param_rows(shape: ModelShape, query: str) -> tuple[list[list[Any]], list[di
 
 
 def architecture(model: str, compare_with: str | None = "", filter: str | None = "") -> tuple:
-    """The architecture of `model` from its config, optionally beside `compare_with`.
+    """The architecture of `model` (a name: catalog, Hub id, folder, .gguf; "" = the default model) from
+    its config, optionally beside `compare_with`. Loads no weights and changes no session's model.
 
     Returns the summary, the treemap, the parameter table, the per-layer table, the comparison
     table and chart, the code, and the JSON result: {"model": summary fields, "groups",
@@ -151,22 +186,32 @@ def architecture(model: str, compare_with: str | None = "", filter: str | None =
         other_md = compare_markdown(shape, other)
         other_chart = compare_chart(shape, other)
         result["compare"] = {"model": other.summary(),
-                             "rows": [{"field": r.field, "a": r.a, "b": r.b, "ratio": r.ratio}
-                                      for r in compare(shape, other)]}
+                             "rows": [{"field": r.field, "label": COMPARE_LABELS.get(r.field, r.field),
+                                       "a": r.a, "b": r.b, "ratio": r.ratio} for r in compare(shape, other)]}
     layer_table = [[r.layer, r.attention, r.mlp, r.norms, r.other, r.total] for r in per_layer]
     return (summary_markdown(shape), treemap(shape), rows, layer_table, other_md,
             gr.update(value=other_chart, visible=other_chart is not None), code_for(shape), result)
 
 
+def follow_bar(bar_model: str | None) -> str:
+    """The bar's model name -> this tab's field (the bar's value is a name; "" means the default)."""
+    return (bar_model or "").strip() or config.settings().default_model
+
+
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
     tr.make(gr.Markdown, i18n={"value": "architecture.intro"})
-    choices = [("-", "")] + [(e.name, e.name) for e in config.settings().catalog]
+    catalog = [e.name for e in config.settings().catalog]
+    choices = [("-", "")] + [(name, name) for name in catalog]
     with gr.Row(equal_height=True):
+        model = tr.make(gr.Dropdown, i18n={"label": "architecture.model", "info": "architecture.model_info"},
+                        choices=catalog, value=config.settings().default_model, allow_custom_value=True,
+                        filterable=True, scale=2, elem_id="architecture-model")
         other = tr.make(gr.Dropdown, i18n={"label": "architecture.compare_with"}, choices=choices, value="",
                         allow_custom_value=True, filterable=True, scale=2)
+    with gr.Row(equal_height=True):
         query = tr.make(gr.Textbox, i18n={"label": "architecture.filter"}, placeholder="layers.0. proj -bias",
-                        scale=2)
+                        value="", scale=4)
         go_btn = tr.make(gr.Button, i18n={"value": "architecture.show"}, variant="primary", scale=1)
     summary = gr.Markdown()
     chart = tr.make(gr.Plot, i18n={"label": "architecture.treemap"}, elem_id="architecture-treemap")
@@ -184,9 +229,14 @@ def build(ctx: TabContext) -> None:
     code = code_box(ctx)
     result = json_box(ctx)
 
+    # The tab's own field, not the session's choice: reading a config never loads or switches a model.
+    inputs = [model, other, query]
     outputs = [summary, chart, params, layers, side, side_chart, code, result]
-    go_btn.click(friendly(architecture), [ctx.model, other, query], outputs, api_name="architecture")
-    query.submit(friendly(architecture), [ctx.model, other, query], outputs, api_visibility="private")
+    go_btn.click(friendly(architecture), inputs, outputs, api_name="architecture")
+    query.submit(friendly(architecture), inputs, outputs, api_visibility="private")
+    model.change(friendly(architecture), inputs, outputs, api_visibility="private", show_progress="hidden")
+    if ctx.model_picker is not None:  # follow the bar; the field's own choices never flow back to it
+        ctx.model_picker.change(follow_bar, ctx.model_picker, model, api_visibility="private", queue=False,
+                                show_progress="hidden")
     if ctx.demo is not None:  # from the config alone (~0.03 s), so the default model is shown as the page opens
-        ctx.demo.load(friendly(architecture), [ctx.model, other, query], outputs, api_visibility="private",
-                      show_progress="hidden")
+        ctx.demo.load(friendly(architecture), inputs, outputs, api_visibility="private", show_progress="hidden")

@@ -3,8 +3,13 @@
 Thin wiring over playground.core.vram (the arithmetic), core.hardware (presets), core.architecture
 (the shape of catalog/Hub models, from config only) and core.measure (the measurement button).
 
-Events: `vram_estimate` (public, pure: never touches weights) and `vram_measure` (public: runs the
-loaded model once to measure its real memory beside the estimate).
+The tab has its own model field for the estimate: it starts as the model bar's model and follows the
+bar, but a model chosen here (Llama-3.1-70B-Instruct, say) is read from its config only: the bar and
+what is loaded stay as they are.
+
+Events: `vram_estimate` (public, pure: never touches weights; `model` is the tab's field, a name) and
+`vram_measure` (public: runs the session's model choice once, pinned with loader.use, to measure its
+real memory beside the estimate).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 import gradio as gr
 
+from playground import config
 from playground.charts_vram import vram_chart
 from playground.core import hardware as hw_mod
 from playground.core import vram
@@ -35,6 +41,11 @@ register({
         "除了测量按钮，这里不会加载任何权重。",
     ),
     "vram.source": ("Model from", "模型來源", "模型来源"),
+    "vram.model": ("Model to estimate", "要估算的模型", "要估算的模型"),
+    "vram.model_info": (
+        "Follows the model bar; a model chosen here only reads its config (no weights, the bar keeps its model).",
+        "跟隨上方的模型列；在這裡選的模型只讀設定檔（不載入權重，模型列的模型不變）。",
+        "跟随上方的模型栏；在这里选的模型只读配置文件（不加载权重，模型栏的模型不变）。"),
     "vram.params_b": ("Parameters (billions)", "參數量（十億）", "参数量（十亿）"),
     "vram.layers": ("Layers", "層數", "层数"),
     "vram.hidden": ("Hidden size", "隱藏維度", "隐藏维度"),
@@ -70,14 +81,14 @@ register({
     "vram.estimate": ("Estimate", "估算", "估算"),
     "vram.fixes": ("Cheapest changes that would make it fit", "能放得下的最便宜改法", "能放得下的最便宜改法"),
     "vram.how": ("How this is computed", "計算方式", "计算方式"),
-    "vram.measure_title": ("Measured against estimated (the loaded model, this machine)",
-                           "實測與估算（已載入的模型，這台機器）", "实测与估算（已加载的模型，这台机器）"),
+    "vram.measure_title": ("Measured against estimated (the model bar's model, on this server)",
+                           "實測與估算（模型列的模型，在這台伺服器上）", "实测与估算（模型栏的模型，在这台服务器上）"),
     "vram.measure_kind": ("What to measure", "量測什麼", "测量什么"),
     "vram.measure_context": ("Tokens", "詞元數", "词元数"),
     "vram.measure": ("Measure", "量測", "测量"),
 })
 
-SOURCES = [("the model bar's model", "model"), ("a parameter count", "count"), ("a full shape", "shape")]
+SOURCES = [("a named model", "model"), ("a parameter count", "count"), ("a full shape", "shape")]
 FIX_HEADERS = ["change", "new total per device", "fits"]
 
 
@@ -151,6 +162,10 @@ def verdict_markdown(e: VramEstimate) -> str:
                      f"{human(e.speed.bytes_per_step)} read per token (weights + KV cache).")
     for note in e.notes:
         lines.append(f"- {note}")
+    if e.fits:
+        lines.append("\nNothing to change: it fits as it is.")
+    elif not e.fixes:
+        lines.append("\nNo change listed here makes it fit.")
     return "\n".join(lines)
 
 
@@ -222,11 +237,12 @@ def vram_estimate(model: str, source: str = "model", params_b: float = 8.0, laye
                   checkpointing: str = "none", flash_attention: bool = True, fused_ce: bool = False,
                   grad_accum: float = 1, zero_stage: float = 0, offload: bool = False, hardware: str = "t4",
                   custom_gb: float = 24, n_gpus: float = 1, apple_share: float = 0) -> tuple:
-    """The memory a model needs per device, the verdict and the cheapest fixes.
+    """The memory a model needs per device, the verdict and the cheapest fixes. `model` is a model name
+    (catalog, Hub id, folder, .gguf; read from its config only) used when `source` is "model".
 
     Returns the verdict (Markdown), the chart, the fixes table, the code, and the JSON result:
     per_gpu {weights, gradients, optimizer, activations, logits, kv_cache, overhead, total} in bytes,
-    fits, verdict, gpus_needed, fixes [{change, total, fits}], speed, cpu_ram_loading, cpu_ram_offload.
+    fits, verdict, gpus_needed, fixes [{change, total, fits, n_gpus, weight_format, context}], speed, cpu_ram_loading, cpu_ram_offload.
     """
     return estimate_view(model, source, params_b, layers, hidden, heads, kv_heads, head_dim, intermediate, vocab,
                          tied, mode, weight_format, context, batch, kv_dtype, method, lora_rank, optimizer,
@@ -235,24 +251,46 @@ def vram_estimate(model: str, source: str = "model", params_b: float = 8.0, laye
 
 
 def vram_measure(model: str, kind: str = "inference", context: float = 1024) -> tuple[str, dict]:
-    """Load `model` (through the shared loader), run one inference prefill or one AdamW step at `context`
-    tokens, and return the measured peak beside the estimate (Markdown, JSON)."""
+    """Run the model `model` names (the session's model choice: a name, or JSON with device/dtype/
+    quantization) once, one inference prefill or one AdamW step at `context` tokens, and return the
+    measured peak beside the estimate (Markdown, JSON). The training step runs on a private copy;
+    it is measured on unquantized weights only."""
     from playground.core import measure
     from playground.loader import get_loader
 
     if context is None or float(context) != int(context):
         raise InputError(f"Tokens must be a whole number, got {context!r}.")
-    lm = get_loader().get(model or None)
-    if kind == "training":
-        m = measure.measure_training(lm, int(context))
-    elif kind == "inference":
-        m = measure.measure_inference(lm, int(context))
-    else:
+    if kind not in ("inference", "training"):
         raise InputError(f"Unknown measurement '{kind}'. Choose inference or training.")
-    md = (f"**{m.kind}**, {lm.name} ({lm.dtype} on {lm.device}), {m.context:,} tokens: measured "
+    with get_loader().use(model or None) as lm:  # pinned: not evicted while it is measured
+        if kind == "training":
+            m = measure.measure_training(lm, int(context))
+        else:
+            m = measure.measure_inference(lm, int(context))
+        name, dtype, device, quant = lm.name, lm.dtype, lm.device, lm.quantization
+    where = f"{dtype}{' int8' if quant == 'int8' else ''} on {device}"
+    copy_note = " The training step ran on a private copy of the weights." if kind == "training" else ""
+    md = (f"**{m.kind}**, {name} ({where}), {m.context:,} tokens: measured "
           f"**{human(m.measured_bytes)}**, estimated **{human(m.estimated_bytes)}** "
-          f"({m.ratio - 1:+.1%}). Measured as {m.method}; took {m.seconds:.1f} s.")
-    return md, m.as_dict() | {"model": lm.name}
+          f"({m.ratio - 1:+.1%}). Measured as {m.method}; took {m.seconds:.1f} s.{copy_note}")
+    return md, m.as_dict() | {"model": name}
+
+
+def fixes_visibility(result: dict | None) -> Any:
+    """Show the fixes table only when there is something to fix (the verdict says when it fits)."""
+    return gr.update(visible=bool(result) and not result.get("fits", False))
+
+
+def source_fields(source: str) -> tuple[Any, Any, Any]:
+    """Which inputs a source needs: the model field for a name, the count for a count, the count and the
+    full shape for a shape (the count then overrides the counted parameters)."""
+    return (gr.update(visible=source == "model"), gr.update(visible=source in ("count", "shape")),
+            gr.update(visible=source == "shape", open=source == "shape"))
+
+
+def follow_bar(bar_model: str | None) -> str:
+    """The bar's model name -> this tab's field."""
+    return (bar_model or "").strip() or config.settings().default_model
 
 
 def build(ctx: TabContext) -> None:
@@ -261,8 +299,13 @@ def build(ctx: TabContext) -> None:
     with gr.Row():
         with gr.Column(scale=2):
             source = tr.make(gr.Radio, i18n={"label": "vram.source"}, choices=SOURCES, value="model")
-            params_b = tr.make(gr.Number, i18n={"label": "vram.params_b"}, value=8.0)
-            with gr.Accordion("Full shape (custom)", open=False) as shape_acc:
+            model = tr.make(gr.Dropdown, i18n={"label": "vram.model", "info": "vram.model_info"},
+                            choices=[e.name for e in config.settings().catalog],
+                            value=config.settings().default_model, allow_custom_value=True, filterable=True,
+                            elem_id="vram-model")
+            # Hidden while the model comes from a name: its own config gives the shape.
+            params_b = tr.make(gr.Number, i18n={"label": "vram.params_b"}, value=8.0, visible=False)
+            with gr.Accordion("Full shape (custom)", open=False, visible=False) as shape_acc:
                 with gr.Row():
                     layers = tr.make(gr.Number, i18n={"label": "vram.layers"}, value=32, precision=0)
                     hidden = tr.make(gr.Number, i18n={"label": "vram.hidden"}, value=4096, precision=0)
@@ -297,7 +340,9 @@ def build(ctx: TabContext) -> None:
                                         value="none")
                 with gr.Row():
                     accum = tr.make(gr.Number, i18n={"label": "vram.accum"}, value=1, precision=0)
-                    zero = tr.make(gr.Dropdown, i18n={"label": "vram.zero"}, choices=[0, 1, 2, 3], value=0)
+                    # A number (documented as such on the API page): 0, 3 and 3.0 are all accepted.
+                    zero = tr.make(gr.Number, i18n={"label": "vram.zero"}, value=0, precision=0, minimum=0,
+                                   maximum=3, step=1)
                     offload = tr.make(gr.Checkbox, i18n={"label": "vram.offload"}, value=False)
             tr.items.append((train_acc, {"label": "vram.training"}))
             hardware = tr.make(gr.Dropdown, i18n={"label": "vram.hardware"}, choices=hw_mod.choices(), value="t4")
@@ -309,7 +354,9 @@ def build(ctx: TabContext) -> None:
         with gr.Column(scale=3):
             verdict = gr.Markdown()
             chart = gr.Plot(label="chart", elem_id="vram-chart")
-            fixes = tr.make(gr.Dataframe, i18n={"label": "vram.fixes"}, headers=FIX_HEADERS, interactive=False)
+            # Wrapped text in fixed column shares: the totals and "fits" stay in view, the change is never cut.
+            fixes = tr.make(gr.Dataframe, i18n={"label": "vram.fixes"}, headers=FIX_HEADERS, interactive=False,
+                            wrap=True, column_widths=["60%", "28%", "12%"], visible=False, elem_id="vram-fixes")
     with gr.Accordion("How this is computed", open=False) as how_acc:
         gr.Markdown(formulas_markdown())
     tr.items.append((how_acc, {"label": "vram.how"}))
@@ -325,14 +372,28 @@ def build(ctx: TabContext) -> None:
     code = code_box(ctx)
     result = json_box(ctx)
 
-    inputs = [ctx.model, source, params_b, layers, hidden, heads, kv_heads, head_dim, intermediate, vocab, tied, mode,
+    # The tab's own model field (a name), not the session's choice: an estimate never loads weights.
+    inputs = [model, source, params_b, layers, hidden, heads, kv_heads, head_dim, intermediate, vocab, tied, mode,
               weight_format, context, batch, kv_dtype, method, lora_rank, optimizer, mixed, checkpointing, flash,
               fused_ce, accum, zero, offload, hardware, custom_gb, n_gpus, share]
     outputs = [verdict, chart, fixes, code, result]
-    go_btn.click(friendly(vram_estimate), inputs, outputs, api_name="vram_estimate", concurrency_limit=None)
-    for component in inputs[1:]:  # live update; the model bar's changes wait for the button
-        component.change(friendly(vram_estimate), inputs, outputs, api_visibility="private", show_progress="hidden",
-                         concurrency_limit=None)
+
+    def then_show_fixes(event: Any) -> None:
+        event.then(fixes_visibility, result, fixes, api_visibility="private", queue=False, show_progress="hidden")
+
+    then_show_fixes(go_btn.click(friendly(vram_estimate), inputs, outputs, api_name="vram_estimate",
+                                 concurrency_limit=None))
+    for component in inputs:  # live update, the model field included (it follows the bar)
+        then_show_fixes(component.change(friendly(vram_estimate), inputs, outputs, api_visibility="private",
+                                         show_progress="hidden", concurrency_limit=None))
+    source.change(source_fields, source, [model, params_b, shape_acc], api_visibility="private", queue=False,
+                  show_progress="hidden")
+    if ctx.model_picker is not None:  # follow the bar; the field's own choices never flow back to it
+        ctx.model_picker.change(follow_bar, ctx.model_picker, model, api_visibility="private", queue=False,
+                                show_progress="hidden")
     if ctx.demo is not None:  # the default question answered as the page opens (pure arithmetic, no weights)
-        ctx.demo.load(friendly(vram_estimate), inputs, outputs, api_visibility="private", show_progress="hidden")
-    m_btn.click(friendly(vram_measure), [ctx.model, m_kind, m_context], [m_text, m_json], api_name="vram_measure")
+        then_show_fixes(ctx.demo.load(friendly(vram_estimate), inputs, outputs, api_visibility="private",
+                                      show_progress="hidden"))
+    # The measurement runs the session's own model choice (the bar), the one other tabs run too.
+    ctx.after_model(m_btn.click(friendly(vram_measure), [ctx.model, m_kind, m_context], [m_text, m_json],
+                                api_name="vram_measure"))

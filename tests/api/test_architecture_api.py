@@ -50,3 +50,37 @@ def test_filter_and_comparison(client):
     assert other["n_params"] == 1_235_814_400 and other["tied"] is True
     rows = {r["field"]: r for r in result["compare"]["rows"]}
     assert rows["n_layers"]["a"] == 28 and rows["n_layers"]["b"] == 16
+
+
+def test_every_documented_parameter_is_accepted(client):
+    api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/architecture"]["parameters"]
+    assert [p["parameter_name"] for p in api] == ["model", "compare_with", "filter"]
+    defaults = {p["parameter_name"]: p["parameter_default"] if p["parameter_has_default"] else p["example_input"]
+                for p in api}
+    *_, result = _call(client, *defaults.values())
+    assert result["model"]["name"] == "SmolLM2-135M-Instruct"
+    assert "Llama-3.1-70B-Instruct" in api[0]["type"]["enum"]  # the tab's own field: any catalog model
+
+
+def test_a_70b_architecture_loads_no_weights(client):
+    from playground.loader import get_loader
+
+    before = [(m.name, m.quantization) for m in get_loader().loaded()]
+    *_, result = _call(client, "Llama-3.1-70B-Instruct", "", "")
+    assert result["model"]["n_params"] == 70_553_706_496
+    assert [(m.name, m.quantization) for m in get_loader().loaded()] == before
+
+
+def test_comparison_table_uses_readable_labels_once_each(client):
+    _s, _c, _t, _l, side, _sc, _code, result = _call(client, "SmolLM2-135M-Instruct", "Llama-3.2-1B-Instruct", "")
+    lines = [line for line in side.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    labels = [line.split("|")[1].strip() for line in lines]
+    assert labels[:4] == ["Parameters", "Layers", "Hidden size (d_model)", "Query heads"]
+    assert len(labels) == len(set(labels))
+    from playground.core.architecture import COMPARED
+
+    assert not set(labels) & set(COMPARED)  # no raw field names
+    assert "Sliding window (tokens)" not in labels  # neither model has one: the row says nothing
+    assert "Embedding parameters" in labels and "embedding_params" not in side
+    rows = {r["field"]: r for r in result["compare"]["rows"]}
+    assert rows["n_layers"]["label"] == "Layers" and (rows["n_layers"]["a"], rows["n_layers"]["b"]) == (30, 16)

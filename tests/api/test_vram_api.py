@@ -61,3 +61,61 @@ def test_measure_endpoint(client, lm):
     assert result["kind"] == "inference" and result["weights_bytes"] == lm.weight_bytes
     assert abs(result["ratio"] - 1) <= 0.15
     assert "measured" in text
+
+
+def _documented(client, endpoint):
+    return client.view_api(return_format="dict", print_info=False)["named_endpoints"][endpoint]["parameters"]
+
+
+def test_every_documented_parameter_value_is_accepted(client):
+    """What the API page documents (type, default, every listed choice) is what the endpoint takes."""
+    params = _documented(client, "/vram_estimate")
+    zero = next(p for p in params if p["parameter_name"] == "zero_stage")
+    assert zero["type"]["type"] == "integer" and zero["parameter_default"] == 0
+    defaults = {p["parameter_name"]: p["parameter_default"] for p in params}
+    assert all(p["parameter_has_default"] for p in params)
+    *_, result = client.predict(**defaults, api_name="/vram_estimate")
+    assert result["fits"] is True
+    for p in params:
+        name = p["parameter_name"]
+        for value in p["type"].get("enum", []) or [p["example_input"]]:
+            if name == "source" and value == "shape":
+                value_kwargs = {"source": "shape", "params_b": 0, "kv_heads": 8}
+            else:
+                value_kwargs = {name: value}
+            *_, result = client.predict(**(defaults | value_kwargs), api_name="/vram_estimate")
+            assert result["per_gpu"]["total"] > 0, (name, value)
+    for stage in (0, 1, 2, 3):  # the documented integers, in training over 4 GPUs
+        *_, result = client.predict(**(defaults | {"mode": "training", "zero_stage": stage, "n_gpus": 4}),
+                                    api_name="/vram_estimate")
+        assert result["mode"] == "training"
+    with pytest.raises(AppError, match="3"):
+        client.predict(**(defaults | {"zero_stage": 4}), api_name="/vram_estimate")
+
+
+def test_measure_documented_defaults_are_accepted(client, lm):
+    params = _documented(client, "/vram_measure")
+    assert [p["parameter_name"] for p in params] == ["model", "kind", "context"]
+    defaults = {p["parameter_name"]: p["parameter_default"] for p in params}
+    text, result = client.predict(**(defaults | {"context": 64}), api_name="/vram_measure")
+    assert result["model"] == "SmolLM2-135M-Instruct" and result["kind"] == "inference"
+
+
+def test_70b_on_a_t4_answers_with_devices_and_loads_nothing(client):
+    from playground.loader import get_loader
+
+    before = [(m.name, m.quantization) for m in get_loader().loaded()]
+    verdict, _chart, fixes, _code, result = _estimate(client, "Llama-3.1-70B-Instruct", weight_format="bf16",
+                                                      hardware="t4")
+    last = result["fixes"][-1]
+    assert last["fits"] is True and last["n_gpus"] == 3 and last["weight_format"] == "q4_k_m"
+    assert last["change"].startswith("3 x NVIDIA T4 16 GB") and last["change"].count("weights in") == 1
+    assert fixes["data"][-1] == [last["change"], "16.04 GB (14.94 GiB)", "yes"]
+    assert result["model"]["n_params"] == 70_553_706_496
+    assert [(m.name, m.quantization) for m in get_loader().loaded()] == before  # config only, no weights
+
+
+def test_a_model_that_fits_says_so(client):
+    verdict, _chart, fixes, _code, result = _estimate(client)
+    assert result["fits"] is True and result["fixes"] == [] and fixes["data"] == []
+    assert "Nothing to change: it fits as it is." in verdict
