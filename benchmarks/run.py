@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ("bench_foundation", "bench_chat", "bench_architecture", "bench_inside", "bench_vram", "bench_admission")
+MODULES = ("bench_foundation", "bench_chat", "bench_batching", "bench_architecture", "bench_inside", "bench_vram",
+           "bench_admission")
 
 
 def run_module(name: str) -> dict:

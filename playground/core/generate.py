@@ -12,7 +12,9 @@ the user pressed Stop), the probabilities of each step come for free from the lo
 computed (no second forward pass, no `output_scores` held until the end), the seed lives in a private
 `torch.Generator` (two chats sampling at once do not share a random stream), and the prefill computes
 logits for the last position only (`logits_to_keep=1`) where `generate` computes them for every
-prompt position.
+prompt position. The forward passes go through playground.core.batching: when several replies run at
+once on one loaded model, their decode steps are one batched forward pass; the choice of each token
+(processors, seed, confidences) stays here, per reply.
 
 Not here: chat templates, history, or anything about text formatting (playground.core.chat).
 """
@@ -27,57 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from playground import config
+from playground.core import batching
 from playground.errors import InputError
 
 TOP_ALTERNATIVES = 5  # alternatives kept per step for the confidence view
 # OpenMP threads of a background decode thread. One: at batch 1 a small model's decode is bound by memory
 # bandwidth, which one core nearly saturates (SmolLM2-135M on the 2-core host: 1 thread ~12.7 tokens/s,
 # 2 threads ~11.8), and two threads spin at ~600 barriers per token, so any other work on the machine (the
-# web server, a tokenize request) stalls both. The rest of the process keeps torch's default.
+# web server, a tokenize request) stalls both. The rest of the process keeps torch's default. (The batched
+# forward passes themselves run in the model's scheduler thread: playground.core.batching.BATCH_THREADS.)
 DECODE_THREADS = 1
-
-
-def _limit_openmp_threads(n: int) -> None:
-    """omp_set_num_threads for the calling thread only (torch.set_num_threads would change every thread)."""
-    import ctypes
-    import os
-
-    import torch
-
-    lib = os.path.join(os.path.dirname(torch.__file__), "lib", "libgomp.so.1")
-    try:
-        ctypes.CDLL(lib if os.path.exists(lib) else "libgomp.so.1").omp_set_num_threads(int(n))
-    except (OSError, AttributeError):  # another OpenMP runtime (macOS, Windows): leave the default
-        pass
-
-
-class _Turns:
-    """A first-come, first-served lock: concurrent replies take one forward pass each in turn.
-
-    On a 2-core CPU two forward passes at once only fight over the cores (each wants both), so replies
-    are interleaved token by token instead; a plain Lock would let the thread that just released it
-    win again and starve the others.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._next = 0  # the ticket the next arrival draws
-        self._serving = 0  # the ticket whose holder may run
-
-    def __enter__(self) -> None:
-        with self._cond:
-            ticket = self._next
-            self._next += 1
-            while ticket != self._serving:
-                self._cond.wait()
-
-    def __exit__(self, *exc: Any) -> None:
-        with self._cond:
-            self._serving += 1
-            self._cond.notify_all()
-
-
-_TURNS = _Turns()
 
 
 @dataclass(frozen=True)
@@ -227,32 +188,32 @@ class Generation:
         return procs
 
     def __iter__(self) -> Iterator[Step]:
-        import torch
-        from transformers import DynamicCache
+        slot = batching.open_slot(self.lm, self.input_ids)
+        try:
+            yield from self._steps(slot)
+        finally:
+            slot.close()  # a finished, stopped or abandoned reply leaves the batch before its next step
 
-        lm, s = self.lm, self.sampling
-        model, tok = lm.model, lm.tokenizer
+    def _steps(self, slot: Any) -> Iterator[Step]:
+        import torch
+
+        s, tok = self.sampling, self.lm.tokenizer
         eos = self._eos_ids()
         processors = self._processors()
         rng = None
         if not s.greedy:
             rng = torch.Generator(device="cpu").manual_seed(self.seed)
-        device = lm.input_device
-        seq = torch.tensor([self.input_ids], dtype=torch.long, device=device)  # (1, T) prompt + reply so far
-        cache = DynamicCache(config=model.config)
-        x = seq
+        seq = torch.tensor([self.input_ids], dtype=torch.long)  # (1, T) prompt + reply so far, for the processors
         t0 = time.perf_counter()
         stable = ""  # decoded reply text, up to the last complete character
         for i in range(s.max_new_tokens):
             if self.stop is not None and self.stop.is_set():
                 self.finish_reason = "stopped"
                 break
-            # The model lock keeps other tabs' hooks off our forward passes (and ours off theirs); it is taken
-            # per token, so a long reply never blocks another tab for longer than one step.
-            with _TURNS, lm.lock, torch.inference_mode():
-                out = model(input_ids=x, past_key_values=cache, use_cache=True, logits_to_keep=1)
-            logits = out.logits[:, -1].to(dtype=torch.float32, device="cpu")  # (1, vocab)
-            scores = processors(seq.cpu(), logits) if processors else logits
+            # One forward pass: the prompt the first time, then the last token (with other replies' rows
+            # when several decode at once on this model: playground.core.batching).
+            logits = slot.logits(self.token_ids[-1] if self.token_ids else None)  # (1, vocab) float32
+            scores = processors(seq, logits) if processors else logits
             if s.greedy:
                 nxt = int(scores.argmax(-1))
                 sampled_p = 1.0
@@ -264,7 +225,6 @@ class Generation:
             top_p, top_i = raw.topk(self.top_n)
             self.token_ids.append(nxt)
             seq = torch.cat([seq, seq.new_tensor([[nxt]])], dim=1)
-            x = seq[:, -1:]
             is_eos = nxt in eos
             if not is_eos:
                 decoded = tok.decode(self.token_ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
@@ -308,7 +268,7 @@ def in_background(gen: Generation) -> Iterator[list[Step]]:
 
     def work() -> None:
         try:
-            _limit_openmp_threads(DECODE_THREADS)
+            batching.limit_openmp_threads(DECODE_THREADS)
             for step in gen:
                 q.put(step)
             q.put(_DONE)

@@ -1,0 +1,414 @@
+"""Concurrent replies on one loaded model decode together: one batched forward pass per decode step.
+
+`open_slot(lm, prompt_ids)` gives a reply its place on the model. `slot.logits(token)` feeds the token
+chosen at the previous step (None the first time: the prompt) and blocks until the next-token logits of
+that reply, (1, vocab) float32 on the CPU, are back; `slot.close()` leaves. Everything about choosing a
+token (logits processors, the reply's own torch.Generator, confidences, text) stays with the caller
+(playground.core.generate), so each reply keeps its own sampling settings, seed and stop.
+
+How (one scheduler thread per `LoadedModel`, started when a reply asks and gone when none has asked for
+a while; it is kept on the LoadedModel object itself, so two variants of one model never share a batch):
+- a newcomer's prompt runs alone, one prefill at a time, exactly as a lone reply's (batch 1, no mask), so
+  its first token is the one `model.generate` gives;
+- its single-row DynamicCache then joins the batch at the next decode step: the shorter of the two
+  caches is left-padded with zeros to a common length, and a (B, L) attention mask marks the padding;
+  from then on every row gets explicit position ids (its own count of real tokens);
+- a decode step feeds one token per row through ONE forward pass. The scheduler waits until every row's
+  caller has asked again (a thread that consumes a reply comes back within a millisecond), at most
+  GRACE_S; a row whose caller is late, or cannot come (its thread is waiting here for another reply, as
+  Chat compare steps two replies in one thread), has its cache parked out of the batch until it asks again;
+- a stopped, finished or abandoned reply (close) leaves before the next step: its row is dropped and
+  columns that no remaining row uses (left padding) are cut away, so a reply left alone runs the
+  same unmasked forward pass as before it had company.
+
+Why not transformers' own continuous batching (5.23: `generate_batch`, `init_continuous_batching`,
+ContinuousBatchingManager with paged caches): read in generation/continuous_batching/, it does not give
+what the Chat tab needs. `ModelRunner._sample` draws with `torch.multinomial(probs)` on the global random
+stream (no per-request torch.Generator, so a seeded chat is not reproducible next to others); `do_sample`
+is one setting for the whole manager (a greedy and a sampled chat cannot share it); it returns at most the
+chosen token's log-probability (no top-5 alternatives from the logits); its per-request logits processors
+see only the last token of each row (`batch_data["input_ids"][0, logits_indices]`), so a repetition
+penalty over the reply is not possible. Its paged attention is built for CUDA graphs and static tensors.
+A padded DynamicCache batch keeps the model's own forward pass and `model.generate`'s numerics.
+
+Numbers (SmolLM2-135M float32, this 2-core host shared with other work, raw batched forward with a
+200-token cache): one decode step at batch 1 / 4 / 8 took 40 / 60 / 77 ms with 1 OpenMP thread
+(25 / 66 / 104 tokens/s); with 2 threads 223 / 63 / 576 ms: when the other core is busy, 2 threads wait
+at ~600 barriers per step for a core that is not free. So the scheduler thread keeps 1 thread at every
+batch size (BATCH_THREADS), which also leaves a core to the web server.
+
+Greedy replies: a lone reply is the same computation as `model.generate(do_sample=False)` (same tokens).
+In a batch, float32 matrix products over several rows may sum in another order than over one, so where
+two candidates are within ~1e-5 of each other the argmax can flip (tests/core/test_batching.py checks the
+margin whenever that happens).
+
+Not here: sampling, confidences, text (playground.core.generate). Models whose cache is not a plain
+full-attention DynamicCache (sliding-window or hybrid layers: Gemma 3, Qwen2 with a window, Mistral)
+take the serial path: one forward pass per reply, replies taking turns (`SerialSlot`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+GRACE_S = 0.02  # how long a decode step waits for a row whose caller has not asked again yet
+IDLE_EXIT_S = 2.0  # the scheduler thread ends when no reply has asked for this long (it restarts on demand)
+BATCH_THREADS = 1  # OpenMP threads of the scheduler thread, at every batch size (see the module docstring)
+PREFILL_THREADS = 1  # and of a prefill: a core stays free for the web server (as a lone reply always did)
+
+
+def limit_openmp_threads(n: int) -> None:
+    """omp_set_num_threads for the calling thread only (torch.set_num_threads would change every thread)."""
+    import ctypes
+    import os
+
+    import torch
+
+    lib = os.path.join(os.path.dirname(torch.__file__), "lib", "libgomp.so.1")
+    try:
+        ctypes.CDLL(lib if os.path.exists(lib) else "libgomp.so.1").omp_set_num_threads(int(n))
+    except (OSError, AttributeError):  # another OpenMP runtime (macOS, Windows): leave the default
+        pass
+
+
+class _Turns:
+    """A first-come, first-served lock: forward passes of different models (or serial replies) take turns.
+
+    On a 2-core CPU two forward passes at once only fight over the cores (each wants both); a plain Lock
+    would let the thread that just released it win again and starve the others.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0  # the ticket the next arrival draws
+        self._serving = 0  # the ticket whose holder may run
+
+    def __enter__(self) -> None:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            while ticket != self._serving:
+                self._cond.wait()
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._cond:
+            self._serving += 1
+            self._cond.notify_all()
+
+
+TURNS = _Turns()
+
+
+def _last_logits(out: Any) -> Any:
+    import torch
+
+    return out.logits[:, -1].to(dtype=torch.float32, device="cpu")  # (B, vocab)
+
+
+class SerialSlot:
+    """One reply's own cache and forward passes (models that cannot share a padded batch)."""
+
+    def __init__(self, lm: Any, input_ids: list[int]) -> None:
+        from transformers import DynamicCache
+
+        self.lm, self.input_ids = lm, list(input_ids)
+        self.cache = DynamicCache(config=lm.model.config)
+
+    def logits(self, token: int | None) -> Any:
+        import torch
+
+        lm = self.lm
+        ids = self.input_ids if token is None else [token]
+        x = torch.tensor([ids], dtype=torch.long, device=lm.input_device)  # (1, T)
+        # The model lock keeps other tabs' hooks off our forward passes (and ours off theirs); it is taken
+        # per token, so a long reply never blocks another tab for longer than one step.
+        with TURNS, lm.lock, torch.inference_mode():
+            out = lm.model(input_ids=x, past_key_values=self.cache, use_cache=True, logits_to_keep=1)
+        return _last_logits(out)
+
+    def close(self) -> None:
+        self.cache = None
+
+
+def batchable(model: Any) -> bool:
+    """True when every layer of the model's DynamicCache is a plain full-attention layer."""
+    from transformers import DynamicCache
+    from transformers.cache_utils import DynamicLayer
+
+    layers = DynamicCache(config=model.config).layers  # empty when the config does not say (then: serial)
+    return bool(layers) and all(type(layer) is DynamicLayer for layer in layers)
+
+
+class Slot:
+    """One reply's place in a Batcher. Only its caller's thread calls `logits` and `close`."""
+
+    def __init__(self, batcher: "Batcher", input_ids: list[int]) -> None:
+        self.batcher = batcher
+        self.input_ids = list(input_ids)
+        # guarded by batcher.cond
+        self.token: int | None = None  # the token to feed at the next decode step
+        self.ready = False  # the caller waits for logits
+        self.out: Any = None  # logits handed back, (1, vocab)
+        self.error: BaseException | None = None
+        self.closed = False
+        # touched by the scheduler thread only
+        self.prefilled = False
+        self.cache: Any = None  # its own one-row DynamicCache while outside the batch
+        self.mask: Any = None  # (1, L) 1 where the cache holds a real token
+        self.pos = 0  # position id of its next token (its real tokens so far)
+        self.owner = 0  # the thread that last asked for logits
+
+    def logits(self, token: int | None) -> Any:
+        b = self.batcher
+        with b.cond:
+            if self.error is not None:
+                raise self.error
+            self.token, self.ready, self.out, self.owner = token, True, None, threading.get_ident()
+            b.wake()
+            while self.out is None and self.error is None:
+                b.cond.wait()
+            if self.error is not None:
+                raise self.error
+            out, self.out = self.out, None
+            return out
+
+    def close(self) -> None:
+        b = self.batcher
+        with b.cond:
+            if self.closed:
+                return
+            self.closed, self.ready = True, False
+            b.slots.remove(self)
+            if self in b.rows:
+                b.wake()  # the scheduler drops the row (and then ends if nothing else asks)
+
+
+class Batcher:
+    """The decode scheduler of one LoadedModel: a padded batch of rows and the thread that steps it."""
+
+    def __init__(self, lm: Any) -> None:
+        self.lm = lm
+        self.cond = threading.Condition()
+        self.slots: list[Slot] = []  # open slots
+        self.thread: threading.Thread | None = None
+        # the batch, touched by the scheduler thread only (under cond, or between its own steps)
+        self.rows: list[Slot] = []
+        self.cache: Any = None  # DynamicCache, per layer keys/values (B, kv_heads, L, head_dim)
+        self.mask: Any = None  # (B, L) long
+        # counters for tests and benchmarks
+        self.prefills = 0
+        self.steps = 0
+        self.sizes: dict[int, int] = {}  # batch size -> decode steps run at that size
+
+    def open(self, input_ids: list[int]) -> Slot:
+        slot = Slot(self, input_ids)
+        with self.cond:
+            self.slots.append(slot)
+        return slot
+
+    def wake(self) -> None:
+        """Under cond: make sure the scheduler thread runs and sees the change."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._loop, name="decode-batch", daemon=True)
+            self.thread.start()
+        self.cond.notify_all()
+
+    # ------------------------------------------------------------------ the scheduler thread
+
+    def _loop(self) -> None:
+        limit_openmp_threads(BATCH_THREADS)
+        while True:
+            with self.cond:
+                self._drop_closed()
+                idle_until = time.monotonic() + IDLE_EXIT_S
+                while not any(s.ready for s in self.slots):
+                    left = idle_until - time.monotonic()
+                    if (not self.slots and not self.rows) or left <= 0:
+                        self.thread = None
+                        return
+                    self.cond.wait(left)
+                    self._drop_closed()
+                fresh = next((s for s in self.slots if s.ready and not s.prefilled), None)
+                if fresh is not None:
+                    fresh.ready = False
+                else:
+                    # Wait (briefly) for every row's caller to ask for its next token, except callers that
+                    # cannot: a thread already waiting here for another reply (Chat compare steps two in turn).
+                    until = time.monotonic() + GRACE_S
+                    while time.monotonic() < until:
+                        busy = {s.owner for s in self.slots if s.ready}
+                        if all(s.ready or s.owner in busy for s in self.rows):
+                            break
+                        self.cond.wait(max(0.0, until - time.monotonic()))
+                        self._drop_closed()
+                    ready = [s for s in self.slots if s.ready and s.prefilled]
+                    for s in ready:
+                        s.ready = False
+            if fresh is not None:
+                self._prefill(fresh)
+            elif ready:
+                self._decode(ready)
+
+    def _deliver(self, slot: Slot, logits: Any = None, error: BaseException | None = None) -> None:
+        with self.cond:
+            slot.out, slot.error = logits, error
+            self.cond.notify_all()
+
+    def _prefill(self, slot: Slot) -> None:
+        import torch
+        from transformers import DynamicCache
+
+        lm = self.lm
+        x = torch.tensor([slot.input_ids], dtype=torch.long, device=lm.input_device)  # (1, T)
+        cache = DynamicCache(config=lm.model.config)
+        try:
+            limit_openmp_threads(PREFILL_THREADS)
+            with TURNS, lm.lock, torch.inference_mode():
+                out = lm.model(input_ids=x, past_key_values=cache, use_cache=True, logits_to_keep=1)
+            logits = _last_logits(out)
+        except Exception as exc:  # noqa: BLE001 - raised in the caller's thread
+            self._deliver(slot, error=exc)
+            return
+        finally:
+            limit_openmp_threads(BATCH_THREADS)
+        slot.cache, slot.mask, slot.pos, slot.prefilled = cache, torch.ones(1, x.shape[1], dtype=torch.long), \
+            x.shape[1], True
+        self.prefills += 1
+        self._deliver(slot, logits)
+
+    def _decode(self, ready: list[Slot]) -> None:
+        import torch
+
+        lm = self.lm
+        late = [s for s in self.rows if s not in ready]
+        if late:
+            self._park(late)
+        joining = [s for s in ready if s not in self.rows]
+        if joining:
+            self._join(joining)
+        tokens = torch.tensor([[s.token] for s in self.rows], dtype=torch.long, device=lm.input_device)  # (B, 1)
+        mask = torch.cat([self.mask, self.mask.new_ones(len(self.rows), 1)], dim=1)  # (B, L+1)
+        kwargs: dict[str, Any] = {}
+        if not bool(mask.all()):
+            # Rows of different lengths: the mask hides the left padding, positions count real tokens only.
+            pos = torch.tensor([[s.pos] for s in self.rows], dtype=torch.long)  # (B, 1)
+            kwargs = {"attention_mask": mask.to(lm.input_device), "position_ids": pos.to(lm.input_device)}
+        try:
+            with TURNS, lm.lock, torch.inference_mode():
+                out = lm.model(input_ids=tokens, past_key_values=self.cache, use_cache=True, logits_to_keep=1,
+                               **kwargs)
+            logits = _last_logits(out)  # (B, vocab)
+        except Exception as exc:  # noqa: BLE001 - a failed step leaves the cache in an unknown state
+            with self.cond:
+                for s in self.rows:
+                    s.prefilled, s.error = False, exc  # its cache is gone: the error ends its reply
+                self.rows, self.cache, self.mask = [], None, None
+                self.cond.notify_all()
+            return
+        self.mask = mask
+        self.steps += 1
+        self.sizes[len(self.rows)] = self.sizes.get(len(self.rows), 0) + 1
+        for i, s in enumerate(self.rows):
+            s.pos += 1
+            self._deliver(s, logits[i:i + 1])
+
+    # ------------------------------------------------------------------ batch surgery (scheduler thread)
+
+    def _drop_closed(self) -> None:
+        keep = [i for i, s in enumerate(self.rows) if not s.closed]
+        if len(keep) < len(self.rows):
+            self._keep_rows(keep)
+
+    def _keep_rows(self, keep: list[int]) -> None:
+        """Keep these rows (indices into self.rows), then cut columns no remaining row uses."""
+        import torch
+
+        if not keep:
+            self.rows, self.cache, self.mask = [], None, None
+            return
+        idx = torch.tensor(keep, dtype=torch.long)
+        self.rows = [self.rows[i] for i in keep]
+        self.mask = self.mask[idx]
+        cols = self.mask.any(dim=0).nonzero().flatten()  # columns still holding a real token of some row
+        for layer in self.cache.layers:
+            layer.keys = layer.keys[idx.to(layer.keys.device)][:, :, cols.to(layer.keys.device)]
+            layer.values = layer.values[idx.to(layer.values.device)][:, :, cols.to(layer.values.device)]
+        self.mask = self.mask[:, cols]
+
+    def _park(self, slots: list[Slot]) -> None:
+        """Move these rows' caches out of the batch, each trimmed to its real tokens."""
+        from transformers import DynamicCache
+
+        if len(self.rows) == 1 and bool(self.mask.all()):  # the only row: hand its cache over as it is
+            s = self.rows[0]
+            s.cache, s.mask = self.cache, self.mask
+            self.rows, self.cache, self.mask = [], None, None
+            return
+        for s in slots:
+            i = self.rows.index(s)
+            cols = self.mask[i].nonzero().flatten()
+            own = DynamicCache(config=self.lm.model.config)
+            for mine, layer in zip(own.layers, self.cache.layers):
+                c = cols.to(layer.keys.device)
+                _set(mine, layer.keys[i:i + 1, :, c], layer.values[i:i + 1, :, c])
+            s.cache, s.mask = own, self.mask[i:i + 1, cols]
+        self._keep_rows([i for i, s in enumerate(self.rows) if s not in slots])
+
+    def _join(self, slots: list[Slot]) -> None:
+        """Append these slots' own caches as new rows, left-padding every part to one common length."""
+        import torch
+        from transformers import DynamicCache
+
+        parts: list[tuple[Any, Any]] = ([(self.cache, self.mask)] if self.rows else []) + \
+            [(s.cache, s.mask) for s in slots]
+        if len(parts) == 1:  # a lone newcomer: its cache becomes the batch as it is
+            self.cache, self.mask, self.rows = slots[0].cache, slots[0].mask, list(slots)
+            slots[0].cache = slots[0].mask = None
+            return
+        length = max(m.shape[1] for _, m in parts)
+
+        def pad(t: Any, n: int, dim: int) -> Any:  # n zeros on the left of dimension dim
+            if n == 0:
+                return t
+            shape = list(t.shape)
+            shape[dim] = n
+            return torch.cat([t.new_zeros(shape), t], dim=dim)
+
+        merged = DynamicCache(config=self.lm.model.config)
+        for j, layer in enumerate(merged.layers):
+            keys = [pad(c.layers[j].keys, length - m.shape[1], 2) for c, m in parts]
+            values = [pad(c.layers[j].values, length - m.shape[1], 2) for c, m in parts]
+            _set(layer, torch.cat(keys, dim=0), torch.cat(values, dim=0))
+        self.mask = torch.cat([pad(m, length - m.shape[1], 1) for _, m in parts], dim=0)  # (B, L)
+        self.cache = merged
+        self.rows = self.rows + slots
+        for s in slots:
+            s.cache = s.mask = None
+
+
+def _set(layer: Any, keys: Any, values: Any) -> None:
+    """Fill a fresh DynamicLayer with these (B, kv_heads, L, head_dim) tensors."""
+    layer.lazy_initialization(keys, values)
+    layer.keys, layer.values = keys, values
+
+
+_MADE = threading.Lock()
+
+
+def open_slot(lm: Any, input_ids: list[int]) -> Any:
+    """A reply's place on this loaded model: batched with other replies when the model allows it."""
+    batcher = getattr(lm, "_batcher", None)
+    if batcher is None:
+        with _MADE:
+            batcher = getattr(lm, "_batcher", None)
+            if batcher is None:
+                batcher = Batcher(lm) if batchable(lm.model) else False
+                lm._batcher = batcher  # on the object itself: each loaded variant has its own batch
+    return batcher.open(input_ids) if batcher else SerialSlot(lm, input_ids)
+
+
+def batcher_of(lm: Any) -> Batcher | None:
+    """The scheduler of this loaded model, if a reply has used one (for tests and benchmarks)."""
+    return getattr(lm, "_batcher", None) or None
