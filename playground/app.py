@@ -1,7 +1,9 @@
 """build_app(): the model bar, the language switch and the ordered tabs.
 
 The tabs are an explicit tuple of modules (see playground/tabs/common.py for what a tab module
-exposes). Nothing here loads a model: the first request that needs one does, through the loader.
+exposes). Nothing here loads a model itself: playground.startup prepares the default one in the
+background, and the first request that needs another loads it through the loader. The model bar's
+fields live in each page and become that session's ModelChoice, which every model-using event sends.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Any
 
 import gradio as gr
 
-from playground import config
+from playground import config, startup
+from playground.choice import DEVICES, DTYPES, ModelChoice
+from playground.errors import PlaygroundError
 from playground.i18n import LANG_NAMES, LANGS, Translatable, t
-from playground.loader import DEVICES, DTYPES, get_loader
+from playground.loader import LoadedModel, get_loader, resolve
 from playground.tabs.common import TabContext, friendly
 
 log = logging.getLogger(__name__)
@@ -38,27 +42,52 @@ def _model_choices() -> list[str]:
     return [e.name for e in config.settings().catalog]
 
 
-def load_model(model: str, device: str, dtype: str, int8: bool, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> str:
-    """Load a model through the shared loader and return its status line."""
-    def say(message: str) -> None:
-        progress(0, desc=message)
+def make_choice(model: str, device: str, dtype: str, int8: bool) -> str:
+    """The model bar's fields -> the session's ModelChoice as JSON (what every tab's events send)."""
+    try:
+        return ModelChoice((model or "").strip(), device or "auto", dtype or "auto",
+                           "int8" if int8 else "none").to_json()
+    except PlaygroundError:  # an unknown option typed into the bar: keep the name, defaults for the rest
+        return ModelChoice((model or "").strip()).to_json()
 
-    loaded = get_loader().get(model, device=device, dtype=dtype, quantization="int8" if int8 else "none",
-                              on_progress=say)
-    return loaded.status()
+
+def load_model(model: str, device: str = "auto", dtype: str = "auto", int8: bool = False,
+               progress: gr.Progress = gr.Progress()) -> str:
+    """Load the variant of a model that these options name (for the caller only) and return its status line.
+
+    Another session's choice is not changed: each session's events carry its own model choice.
+    """
+    def say(message: str, fraction: float | None = None) -> None:
+        progress(fraction, desc=message)
+
+    choice = ModelChoice((model or "").strip(), device or "auto", dtype or "auto", "int8" if int8 else "none")
+    return get_loader().get(choice, on_progress=say).status()
 
 
-def current_status() -> str:
-    """The status line for a new page: what the shared loader holds right now."""
-    loaded = get_loader().loaded()
-    if not loaded:
-        return "No model loaded yet: the first request loads the default model."
-    return " | ".join(m.status() for m in loaded if m.attn_implementation == "sdpa") or loaded[-1].status()
+def status_for(choice: str | None) -> tuple[str, Any]:
+    """The status line of one session's choice, and whether the page should ask again in a second
+    (while it is being prepared, or not loaded yet)."""
+    try:
+        parsed = ModelChoice.parse(choice)
+        source = resolve(parsed.name)
+        _, key = get_loader().key_for(parsed)
+    except PlaygroundError as exc:
+        return str(exc), gr.Timer(active=False)
+    found = get_loader().peek(parsed)
+    if isinstance(found, LoadedModel):
+        return found.status(), gr.Timer(active=False)
+    if found is not None:  # a load or a conversion in progress
+        return found.status(), gr.Timer(active=True)
+    quant = " int8" if key.quantization == "int8" else ""
+    return (f"{source.name} ({key.dtype}{quant} on {key.device}): not loaded yet; the first request that needs "
+            "it loads it.", gr.Timer(active=not startup.ready.is_set()))
 
 
 def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
     tabs = default_tabs() if tabs is None else tabs
+    startup.start()  # imports and the default model, in the background: the page opens at once
     tr = Translatable()
+    default_choice = ModelChoice(config.settings().default_model).to_json()
     with gr.Blocks(title="LLM Playground") as demo:
         with gr.Row(equal_height=True):
             with gr.Column(scale=4):
@@ -78,10 +107,25 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
                 int8 = tr.make(gr.Checkbox, i18n={"label": "bar.quantization"}, value=False, scale=1, min_width=90)
                 load = tr.make(gr.Button, i18n={"value": "bar.load"}, variant="primary", scale=1, min_width=110)
             status = tr.make(gr.Textbox, i18n={"label": "bar.status"}, interactive=False, lines=1,
-                             value=current_status)  # a callable: evaluated on every page load
-        load.click(friendly(load_model), [model, device, dtype, int8], status, api_name="load_model")
+                             elem_id="model-status")
+        # The session's choice: what every model-using event sends first. It lives in this page only.
+        choice = gr.Textbox(value=default_choice, visible=False, elem_id="model-choice")
+        ticker = gr.Timer(1.0, active=False)
+        bar = [model, device, dtype, int8]
+        gr.on([c.change for c in bar], make_choice, bar, choice, api_visibility="private", queue=False,
+              show_progress="hidden").then(status_for, choice, [status, ticker], api_visibility="private",
+                                           queue=False, show_progress="hidden")
+        ticker.tick(status_for, choice, [status, ticker], api_visibility="private", queue=False,
+                    show_progress="hidden")
+        demo.load(status_for, choice, [status, ticker], api_visibility="private", queue=False)
+        load.click(friendly(load_model), bar, status, api_name="load_model")
 
-        ctx = TabContext(model=model, tr=tr, demo=demo)
+        def refresh_status(event: Any) -> Any:
+            return event.then(status_for, choice, [status, ticker], api_visibility="private", queue=False,
+                              show_progress="hidden")
+
+        ctx = TabContext(model=choice, tr=tr, demo=demo, model_picker=model, status=status,
+                         refresh_status=refresh_status)
         tab_items: list[tuple[Any, str]] = []
         with gr.Tabs():
             for module in tabs:
@@ -101,4 +145,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
 
 def launch_kwargs() -> dict[str, Any]:
     """Options that gradio 6 takes at launch() rather than in Blocks(); shared by app.py and the tests."""
-    return {"css": CSS, "footer_links": ["api", "gradio"]}
+    # Run history (gradio keeps past calls in the browser's storage): off unless PLAYGROUND_RUN_HISTORY=1,
+    # because a classroom PC is shared and a chat is personal; with it off, gradio also deletes runs an
+    # earlier start had saved in that browser.
+    return {"css": CSS, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}

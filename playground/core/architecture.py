@@ -7,10 +7,12 @@ so an untied `lm_head` (vocab x hidden) would go uncounted. `model.tie_weights()
 because a meta-built model lists a separate `lm_head.weight` until it is, over-counting tied models.
 
 Where the config comes from, first hit wins:
-    1. the config of that model if the shared loader has it loaded,
-    2. a local folder's config.json, or a GGUF file (its converted copy, else its metadata),
-    3. the Hugging Face Hub (local cache first, the network only when the Hub answers),
-    4. playground/data/architectures.json, the published configs of the catalog models (offline).
+    1. a local folder's config.json, or a GGUF file (its converted copy, else its metadata),
+    2. the Hugging Face Hub (local cache first, the network only when the Hub answers; a model the
+       loader fetched from the Hub is in that cache),
+    3. playground/data/architectures.json, the published configs of the catalog models (offline).
+Never from a loaded model: a variant another session loaded (the int8 mode unties the LM head) must
+not change what this view shows.
 
 Not here: loading weights (playground.loader), memory estimates for inference (the VRAM module
 builds on ModelShape), anything Gradio.
@@ -40,7 +42,7 @@ from playground.errors import (
     PlaygroundError,
     RemoteCodeError,
 )
-from playground.loader import ModelSource, gguf_cache_dir, translate_load_error, get_loader, resolve
+from playground.loader import ModelSource, gguf_cache_dir, translate_load_error, resolve
 
 log = logging.getLogger(__name__)
 
@@ -228,20 +230,10 @@ def _hub_config(source: ModelSource) -> Any:
         raise translate_load_error(source, exc) from exc
 
 
-def _loaded_config(source: ModelSource) -> Any | None:
-    for lm in get_loader().loaded():
-        if lm.source.location == source.location:
-            return copy.deepcopy(lm.model.config)  # from_config writes into the config it is given
-    return None
-
-
 def _find_config(source: ModelSource) -> tuple[Any, str]:
     """(config, where it came from) following the order in the module docstring."""
     from transformers import AutoConfig
 
-    cfg = _loaded_config(source)
-    if cfg is not None:
-        return cfg, "loaded"
     kwargs = {"trust_remote_code": config.TRUST_REMOTE_CODE}
     try:
         if source.kind == "folder":
@@ -390,7 +382,11 @@ def model_shape(name: str | None) -> ModelShape:
             raise InputError(f"A model name has at most {MAX_NAME_CHARS} characters; this one has {len(name):,}.")
         if any(ord(c) < 32 or ord(c) == 127 for c in name):
             raise InputError(f"The model name {name!r} contains control characters.")
-    return _shape_for(resolve(name))
+    source = resolve(name)
+    from playground.admission import allowed
+
+    allowed(source)  # hosted mode: no reading of local paths (or non-catalog repos) through this view either
+    return _shape_for(source)
 
 
 model_shape.cache_clear = _shape_for.cache_clear  # type: ignore[attr-defined]

@@ -51,21 +51,21 @@ def attention(model: str, text: str, layer: int, head: str) -> tuple:
     the head choices for this model, the code and the JSON result (tokens, heads, kv groups, the
     selected weights and the first-token share per layer and head).
     """
-    lm = get_loader().get(model, attn_implementation="eager")
-    maps = core.attention_maps(lm, text)
-    v = core.view(maps, layer, head)
-    per = v.n_heads // v.n_kv_heads
-    gqa = (f"grouped-query attention: **{v.n_heads}** query heads share **{v.n_kv_heads}** key/value heads "
-           f"({per} per group)" if v.n_kv_heads < v.n_heads else f"**{v.n_heads}** heads, each with its own keys "
-           "and values")
-    summary = (f"**{len(v.tokens)}** tokens, **{v.n_layers}** layers, {gqa}. Showing layer **{v.layer}**, "
-               f"{v.head}. Rows are the attending (query) tokens, columns the attended (key) tokens; each row sums "
-               "to 1 and no token sees the ones after it.")
-    choices = core.head_choices(v.n_heads, v.n_kv_heads)
-    code = core.code_for(lm.source.model_id, text, v.layer, list(v.heads), v.head)
-    result = {"model": lm.name, **core.to_json(v)}
-    return (summary, attention_selected(v), attention_heads(v), first_token_heatmap(v),
-            gr.update(choices=choices, value=v.head), code, result)
+    with get_loader().use(model, attn_implementation="eager") as lm:
+        maps = core.attention_maps(lm, text)
+        v = core.view(maps, layer, head)
+        per = v.n_heads // v.n_kv_heads
+        gqa = (f"grouped-query attention: **{v.n_heads}** query heads share **{v.n_kv_heads}** key/value heads "
+               f"({per} per group)" if v.n_kv_heads < v.n_heads else f"**{v.n_heads}** heads, each with its own keys "
+               "and values")
+        summary = (f"**{len(v.tokens)}** tokens, **{v.n_layers}** layers, {gqa}. Showing layer **{v.layer}**, "
+                   f"{v.head}. Rows are the attending (query) tokens, columns the attended (key) tokens; each row sums "
+                   "to 1 and no token sees the ones after it.")
+        choices = core.head_choices(v.n_heads, v.n_kv_heads)
+        code = core.code_for(lm.source.model_id, text, v.layer, list(v.heads), v.head)
+        result = {"model": lm.name, **core.to_json(v)}
+        return (summary, attention_selected(v), attention_heads(v), first_token_heatmap(v),
+                gr.update(choices=choices, value=v.head), code, result)
 
 
 def _default_choices() -> list[str]:
@@ -105,5 +105,4 @@ def build(ctx: TabContext) -> None:
 
     inputs = [ctx.model, text, layer, head]
     outputs = [summary, selected, heads, sink, head, code, result]
-    go_btn.click(friendly(attention), inputs, outputs, api_name="attention")
-    text.submit(friendly(attention), inputs, outputs, api_visibility="private")
+    ctx.after_model(gr.on([go_btn.click, text.submit], friendly(attention), inputs, outputs, api_name="attention"))

@@ -123,11 +123,10 @@ def _result(lm: Any, prompt: chat.Prompt, gen: Generation, sampling: Sampling, f
     return out
 
 
-def _prepare(model: str, message: str, history: Any, system: str, mode: str, template: str,
-             sampling: Sampling) -> tuple[Any, chat.Prompt]:
-    lm = get_loader().get(model)
+def _prepare(lm: Any, message: str, history: Any, system: str, mode: str, template: str,
+             sampling: Sampling) -> chat.Prompt:
     budget = chat.context_budget(lm.model.config, sampling.max_new_tokens)
-    return lm, chat.fit_prompt(lm.tokenizer, message, history, system, mode, template, budget)
+    return chat.fit_prompt(lm.tokenizer, message, history, system, mode, template, budget)
 
 
 def _prompt_view(lm_tokenizer: Any, prompt: chat.Prompt) -> str:
@@ -144,7 +143,13 @@ def respond(model: str, message: str, history: list | None, system: str, mode: s
     """
     sampling = check_sampling(greedy, temperature, top_k, top_p, repetition_penalty, max_new_tokens, seed)
     mode = chat.check_mode(mode)
-    lm, prompt = _prepare(model, message, history, system, mode, template, sampling)
+    with get_loader().use(model) as lm:  # pinned: never dropped from the cache while this reply streams
+        yield from _respond(lm, model, message, history, system, mode, template, sampling)
+
+
+def _respond(lm: Any, model: str, message: str, history: list | None, system: str, mode: str, template: str,
+             sampling: Sampling) -> Iterator[tuple]:
+    prompt = _prepare(lm, message, history, system, mode, template, sampling)
     shown = list(history or []) + [{"role": "user", "content": message}]
     notice = f"✂️ {prompt.notice}" if prompt.notice else ""
     if prompt.notice:
@@ -195,7 +200,8 @@ def preview(model: str, message: str, history: list | None, system: str, mode: s
         message = "…"  # show the template around an empty message while the box is empty
     cap = config.settings().limits.max_new_tokens
     sampling = Sampling(max_new_tokens=max(1, min(int(max_new_tokens or 1), cap)))
-    lm, prompt = _prepare(model, message, history, system, mode, template, sampling)
+    with get_loader().use(model) as lm:
+        prompt = _prepare(lm, message, history, system, mode, template, sampling)
     tok = lm.tokenizer
     return _prompt_view(tok, prompt), {
         "text": prompt.text, "ids": prompt.ids, "tokens": prompt.tokens, "special": prompt.special,
@@ -210,8 +216,14 @@ def compare(model: str, question: str, system: str, mode_a: str, mode_b: str, te
     """The same question under two template modes, streamed side by side (one token of each in turn).
     Yields (reply A, reply B, prompt A, prompt B, JSON {a: {...}, b: {...}})."""
     sampling = check_sampling(greedy, temperature, top_k, top_p, repetition_penalty, max_new_tokens, seed)
-    lm, pa = _prepare(model, question, [], system, chat.check_mode(mode_a), template, sampling)
-    _, pb = _prepare(model, question, [], system, chat.check_mode(mode_b), template, sampling)
+    with get_loader().use(model) as lm:
+        yield from _compare(lm, question, system, chat.check_mode(mode_a), chat.check_mode(mode_b), template, sampling)
+
+
+def _compare(lm: Any, question: str, system: str, mode_a: str, mode_b: str, template: str,
+             sampling: Sampling) -> Iterator[tuple]:
+    pa = _prepare(lm, question, [], system, mode_a, template, sampling)
+    pb = _prepare(lm, question, [], system, mode_b, template, sampling)
     ga, gb = Generation(lm, pa.ids, sampling), Generation(lm, pb.ids, sampling)
     yield "", "", pa.text, pb.text, {}
     ia, ib = iter(ga), iter(gb)
@@ -303,15 +315,15 @@ def build(ctx: TabContext) -> None:
     # All chat events share one concurrency group: at most 4 replies decode at once (taking turns per token),
     # while light requests of other tabs keep their own queue slots.
     group = {"concurrency_id": "chat", "concurrency_limit": 4}
-    sent = send.click(stream, [ctx.model, message, chatbot, *settings], outputs, api_name="chat", **group)
-    submitted = message.submit(stream, [ctx.model, message, chatbot, *settings], outputs,
-                               api_visibility="private", **group)
+    sent = gr.on([send.click, message.submit], stream, [ctx.model, message, chatbot, *settings], outputs,
+                 api_name="chat", **group)
+    ctx.after_model(sent)
     retried = retry.click(friendly(for_retry), chatbot, [chatbot, pending], api_visibility="private").success(
         stream, [ctx.model, pending, chatbot, *settings], outputs, api_visibility="private", **group)
     edit.click(friendly(for_edit), chatbot, [chatbot, message], api_visibility="private")
     compared = compare_btn.click(friendly(compare), [ctx.model, question, system, mode_a, mode_b, template, *knobs],
                                  [reply_a, reply_b, prompt_a, prompt_b, result], api_name="chat_compare", **group)
-    stop.click(None, None, None, cancels=[sent, submitted, retried, compared], api_visibility="private")
+    stop.click(None, None, None, cancels=[sent, retried, compared], api_visibility="private")
     clear_btn.click(clear, None, [chatbot, message, prompt_view, notice, conf_view, result],
                     api_visibility="private", queue=False)
     chatbot.clear(clear, None, [chatbot, message, prompt_view, notice, conf_view, result], api_visibility="private",

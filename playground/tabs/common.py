@@ -28,9 +28,24 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TabContext:
-    model: gr.Dropdown  # the model bar's model name; pass it as the first input of model-using events
+    # The session's model choice (a hidden Textbox holding ModelChoice JSON, written by the model bar):
+    # pass it as the first input of every model-using event. API callers send a plain name or JSON.
+    model: gr.Textbox
     tr: Translatable  # tr.make(gr.Textbox, i18n={"label": "tab.key"}, ...) for texts that follow the language
     demo: gr.Blocks | None = None  # the app, for events on page load (demo.load)
+    model_picker: gr.Dropdown | None = None  # the bar's model name, for Examples that switch the model
+    status: gr.Textbox | None = None  # the bar's status line
+    refresh_status: Callable[..., Any] | None = None  # refresh_status(event): update the status line after it
+
+    def after_model(self, event: Any) -> Any:
+        """Chain a status-line refresh after an event that may have loaded (or waited for) a model."""
+        return self.refresh_status(event) if self.refresh_status is not None else event
+
+
+def _ready() -> None:
+    from playground.startup import ensure_imports
+
+    ensure_imports()  # waits for the start-up imports instead of racing them (see playground.startup)
 
 
 def _message(exc: BaseException) -> str:
@@ -46,6 +61,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
+                _ready()
                 yield from fn(*args, **kwargs)
             except gr.Error:
                 raise
@@ -56,6 +72,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            _ready()
             return fn(*args, **kwargs)
         except gr.Error:
             raise

@@ -71,26 +71,26 @@ def layer_representations(model: str, text: str, position: int, target: str) -> 
     chart, the lens heatmap, the rank chart, the lens table at `position`, the code and the JSON
     result (shapes, norms, cosines, lens grid, lens at the position with the tracked token's rank).
     """
-    lm = get_loader().get(model)
-    hs = core.hidden_states(lm, text)
-    stats = core.layer_stats(hs)
-    grid = core.logit_lens(lm, hs)
-    at = core.lens_at(lm, hs, position, (target or "").strip("\n") or None)
-    T = len(hs.tokens)
-    window = "" if len(grid.positions) == T else (
-        f" The lens grid shows the last {len(grid.positions)} of {T} positions.")
-    summary = (f"**{T}** tokens through **{hs.n_layers}** layers of {lm.name}: `output_hidden_states` gives "
-               f"**{hs.n_layers + 1}** tensors of shape (1, {T}, {hs.states.shape[-1]}), the embedding output "
-               "first; the last has already been through the final norm, so the lens applies that norm to all "
-               f"the others only.{window} Tracked token: `{show_piece(at.target_text)}` (id {at.target_id}) after "
-               f"`{show_piece(at.token)}` at position {at.position}: rank {at.layers[-1].target_rank} at the "
-               f"last layer; it first enters the top 10 at layer "
-               f"{next((x.layer for x in at.layers if x.target_rank <= 10), '—')}.")
-    code = core.code_for(lm.source.model_id, text, core.norm_path(lm.model), at.position,
-                         (target or "").strip("\n"))
-    result = {"model": lm.name, **core.to_json(stats, grid, at)}
-    return (summary, _shape_rows(stats), norms_heatmap(stats), norms_lines(stats), next_cosine_heatmap(stats),
-            lens_heatmap(grid), lens_rank_chart(at), _lens_rows(at), code, result)
+    with get_loader().use(model) as lm:
+        hs = core.hidden_states(lm, text)
+        stats = core.layer_stats(hs)
+        grid = core.logit_lens(lm, hs)
+        at = core.lens_at(lm, hs, position, (target or "").strip("\n") or None)
+        T = len(hs.tokens)
+        window = "" if len(grid.positions) == T else (
+            f" The lens grid shows the last {len(grid.positions)} of {T} positions.")
+        summary = (f"**{T}** tokens through **{hs.n_layers}** layers of {lm.name}: `output_hidden_states` gives "
+                   f"**{hs.n_layers + 1}** tensors of shape (1, {T}, {hs.states.shape[-1]}), the embedding output "
+                   "first; the last has already been through the final norm, so the lens applies that norm to all "
+                   f"the others only.{window} Tracked token: `{show_piece(at.target_text)}` (id {at.target_id}) after "
+                   f"`{show_piece(at.token)}` at position {at.position}: rank {at.layers[-1].target_rank} at the "
+                   f"last layer; it first enters the top 10 at layer "
+                   f"{next((x.layer for x in at.layers if x.target_rank <= 10), '—')}.")
+        code = core.code_for(lm.source.model_id, text, core.norm_path(lm.model), at.position,
+                             (target or "").strip("\n"))
+        result = {"model": lm.name, **core.to_json(stats, grid, at)}
+        return (summary, _shape_rows(stats), norms_heatmap(stats), norms_lines(stats), next_cosine_heatmap(stats),
+                lens_heatmap(grid), lens_rank_chart(at), _lens_rows(at), code, result)
 
 
 def build(ctx: TabContext) -> None:
@@ -124,5 +124,5 @@ def build(ctx: TabContext) -> None:
 
     inputs = [ctx.model, text, position, target]
     outputs = [summary, shapes, norms, lines, cosine, lens, rank, lens_table, code, result]
-    go_btn.click(friendly(layer_representations), inputs, outputs, api_name="layer_representations")
-    target.submit(friendly(layer_representations), inputs, outputs, api_visibility="private")
+    ctx.after_model(gr.on([go_btn.click, target.submit], friendly(layer_representations), inputs, outputs,
+                          api_name="layer_representations"))

@@ -69,13 +69,13 @@ def embedding_neighbors(model: str, word: str, k: int, mode: str, space: str) ->
     Returns a summary, the bar chart, the PCA scatter, the table, the code and the JSON result
     (pieces, groups of neighbours with id/text/similarity, PCA points).
     """
-    lm = get_loader().get(model)
-    r = neighbors(lm, word, int(k), mode, space)
-    rows = [[show_piece(g.label), n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4)]
-            for g in r.groups for n, x in enumerate(g.neighbors)]
-    code = code_for(lm.source.model_id, word, int(k), mode, space)
-    result = {"model": lm.name, **to_json(r)}
-    return _summary(r, lm.name), neighbors_bar(r), neighbors_scatter(r), rows, code, result
+    with get_loader().use(model) as lm:
+        r = neighbors(lm, word, int(k), mode, space)
+        rows = [[show_piece(g.label), n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4)]
+                for g in r.groups for n, x in enumerate(g.neighbors)]
+        code = code_for(lm.source.model_id, word, int(k), mode, space)
+        result = {"model": lm.name, **to_json(r)}
+        return _summary(r, lm.name), neighbors_bar(r), neighbors_scatter(r), rows, code, result
 
 
 def build(ctx: TabContext) -> None:
@@ -103,5 +103,5 @@ def build(ctx: TabContext) -> None:
 
     inputs = [ctx.model, word, k, mode, space]
     outputs = [summary, bar, scatter, table, code, result]
-    go_btn.click(friendly(embedding_neighbors), inputs, outputs, api_name="embedding_neighbors")
-    word.submit(friendly(embedding_neighbors), inputs, outputs, api_visibility="private")
+    ctx.after_model(gr.on([go_btn.click, word.submit], friendly(embedding_neighbors), inputs, outputs,
+                          api_name="embedding_neighbors"))

@@ -71,8 +71,8 @@ def _state_for(model: str, ids: list[int], n_prompt: int, chat: bool) -> dict:
     cap = config.settings().limits.max_forward_tokens
     if len(ids) > cap:
         raise InputError(f"The prompt has {len(ids):,} tokens; the limit for one forward pass here is {cap:,}.")
-    lm = get_loader().get(model)
-    return {"model": model, "ids": ids, "n_prompt": n_prompt, "chat": chat, "logits": last_logits(lm, ids)}
+    with get_loader().use(model) as lm:
+        return {"model": model, "ids": ids, "n_prompt": n_prompt, "chat": chat, "logits": last_logits(lm, ids)}
 
 
 def predict(model: str, prompt: str, chat_template: bool, temperature: float, top_k: int, top_p: float,
@@ -155,10 +155,8 @@ def build(ctx: TabContext) -> None:
 
     knobs = [temperature, top_k, top_p, show]
     view_out = [chart, table, summary, pick, generated, result]
-    go_btn.click(friendly(predict), [ctx.model, prompt, chat, *knobs],
-                 [chart, table, summary, pick, generated, code, result, state], api_name="next_token")
-    prompt.submit(friendly(predict), [ctx.model, prompt, chat, *knobs],
-                  [chart, table, summary, pick, generated, code, result, state], api_visibility="private")
+    ctx.after_model(gr.on([go_btn.click, prompt.submit], friendly(predict), [ctx.model, prompt, chat, *knobs],
+                          [chart, table, summary, pick, generated, code, result, state], api_name="next_token"))
     for knob in knobs:
         knob.change(friendly(rerender), [state, *knobs], view_out, api_visibility="private", queue=False,
                     show_progress="hidden")

@@ -228,7 +228,6 @@ def test_allow_any_model_opens_hosted_mode(monkeypatch, tmp_path):
 # --------------------------------------------------------------------------- through the loader
 
 
-@pytest.mark.xfail(strict=False, reason="passes once ModelLoader.get calls admission.check before loading")
 @inotify
 def test_the_loader_refuses_the_70b_folder_before_reading_weights(tmp_path):
     from playground.loader import get_loader

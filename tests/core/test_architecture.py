@@ -183,7 +183,7 @@ def test_no_sliding_window_means_none():
 
 def test_loaded_model_named_parameters_equal_the_meta_built_ones(lm):
     shape = model_shape(None)
-    assert shape.source == "loaded"
+    assert shape.source == "gguf"  # the converted copy's config, never a loaded model's
     real = [(n, tuple(p.shape)) for n, p in lm.model.named_parameters()]
     assert [(p.name, p.shape) for p in shape.params] == real
     assert shape.n_params == sum(p.numel() for p in lm.model.parameters()) == 134_515_008

@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from playground import config, loader
-from playground.errors import (GatedModelError, HubUnreachableError, NotCausalLMError, RemoteCodeError,
-                               UnknownModelError)
+from playground.choice import ModelChoice
+from playground.errors import (GatedModelError, HubUnreachableError, InputError, LoaderBusyError, ModelLoadError,
+                               NotCausalLMError, RemoteCodeError, UnknownModelError)
 from playground.loader import ModelLoader, pick_device, pick_dtype, resolve
 
 
@@ -195,3 +196,41 @@ def test_tokenizer_alone_equals_the_models_tokenizer(lm):
     for text in ["大家好", "good morning", "<|im_start|>user\nhi<|im_end|>", " 👨‍👩‍👧 "]:
         assert fast(text).input_ids == auto(text).input_ids == lm.tokenizer(text).input_ids
     assert fast.chat_template == auto.chat_template and fast.all_special_ids == auto.all_special_ids
+
+
+# --------------------------------------------------------------------------- one variant per choice, pins
+
+
+def test_each_choice_gets_exactly_its_variant(lm):
+    """A name alone means the default options, whatever variants other sessions loaded."""
+    fresh = ModelLoader(max_models=2)
+    plain = fresh.get(None)
+    int8 = fresh.get('{"name": "SmolLM2-135M-Instruct", "device": "cpu", "dtype": "float32", "quantization": "int8"}')
+    assert int8 is not plain and int8.quantization == "int8"
+    assert fresh.get("SmolLM2-135M-Instruct") is plain  # not "whatever copy of this name was used last"
+    assert fresh.get(ModelChoice(quantization="int8", device="cpu", dtype="float32")) is int8
+    assert isinstance(fresh.peek(None), loader.LoadedModel) and fresh.peek('{"dtype": "bfloat16"}') is None
+
+
+def test_a_pinned_model_is_never_dropped_and_a_full_loader_says_busy(lm):
+    fresh = ModelLoader(max_models=1)
+    with fresh.use(None) as pinned:
+        with pytest.raises(LoaderBusyError, match="in use by running requests"):
+            fresh.get(None, quantization="int8", device="cpu", dtype="float32")
+        assert fresh.loaded() == [pinned]
+    other = fresh.get(None, quantization="int8", device="cpu", dtype="float32")  # the pin is gone: evicted now
+    assert fresh.loaded() == [other]
+
+
+def test_bad_choices_get_clear_messages():
+    with pytest.raises(InputError, match="Unknown dtype 'float8'"):
+        ModelChoice.parse('{"name": "SmolLM2-135M-Instruct", "dtype": "float8"}')
+    with pytest.raises(InputError, match="Unknown field"):
+        ModelChoice.parse('{"name": "x", "precision": "fp16"}')
+    with pytest.raises(InputError, match="not valid JSON"):
+        ModelChoice.parse('{"name": ')
+    with pytest.raises(ModelLoadError, match="choose device cpu and dtype float32"):
+        ModelLoader().get(ModelChoice(dtype="bfloat16", quantization="int8"))
+    with pytest.raises(ModelLoadError, match="not available on this machine"):
+        ModelLoader().get(ModelChoice(device="cuda")) if not torch.cuda.is_available() else \
+            ModelLoader().get(ModelChoice(device="mps"))
