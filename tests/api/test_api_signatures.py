@@ -126,3 +126,19 @@ def test_every_documented_choice_is_accepted(client: Any, api: dict, endpoint: s
             except AppError as exc:
                 refused.append(f"{p['parameter_name']}={choice!r}: {exc}")
     assert not refused, f"{endpoint} refused documented choices:\n" + "\n".join(refused)
+
+
+@pytest.mark.parametrize("endpoint", ["/chat_prompt", "/chat"])
+def test_the_documented_example_history_is_accepted_and_read(client: Any, api: dict, endpoint: str) -> None:
+    """The page's example history is Gradio's message format (content as a list of text parts): the
+    conversation it holds must reach the prompt, not only pass validation."""
+    params = api[endpoint]["parameters"]
+    history = next(p["example_input"] for p in params if p["parameter_name"] == "history")
+    out = _call(client, endpoint, _args(endpoint, params, message="And now?", history=history))
+    data = out[-1]
+    text = data["text"] if endpoint == "/chat_prompt" else None
+    if text is None:  # /chat: ask the prompt preview of the same conversation what the model saw
+        assert data["done"] and data["prompt_tokens"] > 0
+        text = _call(client, "/chat_prompt", _args("/chat_prompt", api["/chat_prompt"]["parameters"],
+                                                     message="And now?", history=history))[-1]["text"]
+    assert "Hello!" in text and "How can I help you?" in text and "And now?" in text
