@@ -78,9 +78,11 @@ def status_for(choice: str | None) -> tuple[str, Any]:
         return found.status(), gr.Timer(active=False)
     if found is not None:  # a load or a conversion in progress
         return found.status(), gr.Timer(active=True)
+    if not startup.ready.is_set():  # start-up: the imports, before the default model's load registers
+        return f"Preparing {source.name}: starting (importing torch and transformers)", gr.Timer(active=True)
     quant = " int8" if key.quantization == "int8" else ""
     return (f"{source.name} ({key.dtype}{quant} on {key.device}): not loaded yet; the first request that needs "
-            "it loads it.", gr.Timer(active=not startup.ready.is_set()))
+            "it loads it.", gr.Timer(active=False))
 
 
 def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:

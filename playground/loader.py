@@ -145,31 +145,49 @@ Progress = Callable[..., None]  # on_progress(message: str, fraction: float | No
 
 @dataclass
 class LoadProgress:
-    """A load running now, as the status line shows it: what it does, how far, how long is left."""
+    """A load running now, as the status line shows it: what it does, how far, how long is left.
+
+    A step whose length is known only roughly (reading a GGUF file's tokenizer: no inner progress to
+    count) advances with the time against its expected length, never past 95% of its share of the bar.
+    """
 
     name: str
-    key: Any  # the LoadKey being loaded
-    message: str = "Starting"
-    fraction: float | None = None  # 0..1 where known
+    key: Any  # the LoadKey (or GGUF path) being prepared
+    message: str = "starting"
     started: float = field(default_factory=time.monotonic)
+    _lo: float | None = None  # the bar at the start of the current step (0..1)
+    _hi: float | None = None  # ... and at its end
+    _expect: float | None = None  # expected seconds of the current step, where its own progress is unknown
+    _step_started: float = 0.0
 
-    def update(self, message: str, fraction: float | None = None) -> None:
+    def update(self, message: str, fraction: float | None = None, until: float | None = None,
+               expect: float | None = None) -> None:
         self.message = message
         if fraction is not None:
-            self.fraction = max(0.0, min(1.0, fraction))
+            self._lo, self._hi = fraction, until if until is not None else fraction
+            self._expect, self._step_started = expect, time.monotonic()
+
+    @property
+    def fraction(self) -> float | None:
+        if self._lo is None:
+            return None
+        if self._expect and self._hi is not None:
+            done = min(0.95, (time.monotonic() - self._step_started) / self._expect)
+            return self._lo + (self._hi - self._lo) * done
+        return self._lo
 
     @property
     def seconds_left(self) -> float | None:
         """A straight-line guess from the time so far; None until 5% is done."""
-        if not self.fraction or self.fraction < 0.05:
+        f = self.fraction
+        if not f or f < 0.05:
             return None
-        elapsed = time.monotonic() - self.started
-        return elapsed * (1 - self.fraction) / self.fraction
+        return (time.monotonic() - self.started) * (1 - f) / f
 
     def status(self) -> str:
-        pct = "" if self.fraction is None else f" {self.fraction:.0%}"
-        left = self.seconds_left
-        eta = "" if left is None else f", about {left:.0f} s left"
+        f, left = self.fraction, self.seconds_left
+        pct = "" if f is None else f" {f:.0%}"
+        eta = "" if left is None else f", about {max(1, round(left))} s left"
         return f"Preparing {self.name}:{pct} {self.message}{eta}"
 
 
@@ -188,7 +206,7 @@ def converted_folder(gguf_path: str | Path, on_progress: Progress | None = None)
 
     The conversion writes to a temporary folder and renames it, so a crash or a concurrent
     converter never leaves a half-written cache behind. `on_progress(message, fraction)` follows it:
-    the tokenizer, then every GGUF tensor (about 85% of the time), then the write.
+    the tokenizer (most of the time), then every GGUF tensor, then the write.
     """
     gguf = Path(gguf_path)
     target = gguf_cache_dir(gguf)
@@ -198,8 +216,8 @@ def converted_folder(gguf_path: str | Path, on_progress: Progress | None = None)
     # progress; the first waiter to finish removes it, and the others return at once behind it.
     tracked = _conversions.setdefault(str(gguf), LoadProgress(gguf.name, str(gguf)))
 
-    def say(message: str, fraction: float | None = None) -> None:
-        tracked.update(message, fraction)
+    def say(message: str, fraction: float | None = None, **step: Any) -> None:
+        tracked.update(message, fraction, **step)
         if on_progress is not None:
             on_progress(message, fraction)
 
@@ -219,7 +237,11 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
 
     log.info("converting %s once; later loads use %s", gguf.name, target)
     t0 = time.perf_counter()
-    say(f"Converting {gguf.name} (once): reading the tokenizer", 0.0)
+    # Reading the tokenizer out of the GGUF metadata is most of a conversion (measured ~7-25 s for SmolLM2's
+    # 100 MB file on the 2-core host, the tensors ~3 s): its expected length grows with the file.
+    expect = 10 + 0.06 * gguf.stat().st_size / 1e6
+    say("converting it once (later starts take about a second): reading its tokenizer", 0.0,
+        until=0.75, expect=expect)
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     # transformers walks the GGUF tensors under a tqdm bar that only a terminal sees; count its
     # steps for the page instead. The name is module-level and conversions hold _convert_lock.
@@ -228,8 +250,7 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
     def counted(items: Any, **kwargs: Any) -> Iterator[Any]:
         items = list(items)
         for i, item in enumerate(items):
-            say(f"Converting {gguf.name} (once): tensor {i + 1} of {len(items)}",
-                0.05 + 0.8 * i / max(1, len(items)))
+            say(f"converting it once: tensor {i + 1} of {len(items)}", 0.75 + 0.2 * i / max(1, len(items)))
             yield item
 
     gguf_utils.tqdm = counted
@@ -241,7 +262,7 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         delattr(model.config, "quantization_config")
-    say(f"Converting {gguf.name} (once): writing the converted copy", 0.85)
+    say("converting it once: writing the converted copy", 0.95)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -254,7 +275,7 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
         if not (target / "config.json").is_file():
             raise
     log.info("converted %s in %.1f s", gguf.name, time.perf_counter() - t0)
-    say(f"Converted {gguf.name}", 1.0)
+    say("converted", 1.0)
     return target
 
 
@@ -369,14 +390,14 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> Lo
         location = str(converted_folder(location, lambda m, f=None: say(m, None if f is None else 0.9 * f)))
     kwargs: dict[str, Any] = {"trust_remote_code": config.TRUST_REMOTE_CODE}
     try:
-        say(f"Reading the config of {source.name}", 0.9 if source.kind == "gguf" else 0.0)
+        say(f"reading the config of {source.name}", 0.9 if source.kind == "gguf" else 0.0)
         cfg = AutoConfig.from_pretrained(location, **kwargs)
         if type(cfg) not in AutoModelForCausalLM._model_mapping.keys() and not config.TRUST_REMOTE_CODE:
             raise NotCausalLMError(
                 f"'{source.name}' ({cfg.model_type}) is not a causal language model, so it cannot predict next tokens.")
-        say(f"Loading the tokenizer of {source.name}", None)
+        say(f"loading the tokenizer of {source.name}", None)
         tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
-        say(f"Loading the weights of {source.name} ({key.dtype} on {key.device})", None)
+        say(f"loading the weights of {source.name} ({key.dtype} on {key.device})", None)
         load_kwargs: dict[str, Any] = dict(kwargs, dtype=getattr(torch, key.dtype),
                                            attn_implementation=key.attn_implementation)
         if key.device == "cuda" and torch.cuda.device_count() > 1:
@@ -398,7 +419,7 @@ def _load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> Lo
     if key.quantization == "int8":
         from playground.quantize import compare_top1, quantize_int8, top1_tokens
 
-        say("Quantizing the linear layers to int8", None)
+        say("quantizing the linear layers to int8", None)
         reference = top1_tokens(model, tokenizer)  # float32 answers on the fixed prompt set, before quantizing
         model = quantize_int8(model, tokenizer)
         agreement = compare_top1(reference, top1_tokens(model, tokenizer))
@@ -519,7 +540,8 @@ class ModelLoader:
         except PlaygroundError:
             return None
         with self._lock:
-            return self._models.get(key) or self._progress.get(key) or _conversions.get(key.location)
+            # A conversion of its file (this request's, or another one's that it waits for) says the most.
+            return self._models.get(key) or _conversions.get(key.location) or self._progress.get(key)
 
     def get(self, choice: str | ModelChoice | None = None, device: str | None = None, dtype: str | None = None,
             quantization: str | None = None, attn_implementation: str | None = None,

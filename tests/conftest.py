@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +31,16 @@ def tokenizer(lm: Any) -> Any:
     return lm.tokenizer
 
 
+@pytest.fixture(scope="session")
+def qwen() -> Any:
+    """The second embedded model, Qwen2.5-Coder-0.5B-Instruct (the Chinese lessons' model), loaded once:
+    2.5 GB in float32 and ~10 tokens/s here, so tests that decode with it keep replies short."""
+    from playground import config
+    from playground.loader import get_loader
+
+    return get_loader().get(config.settings().chinese_model)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -47,6 +60,35 @@ def live_app(lm: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+@pytest.fixture(scope="module")
+def fresh_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`app.py` in a process of its own with an empty cache folder, as on a first start: yields its URL
+    as soon as the port answers (the default model is then still being prepared). One per test module."""
+    cache = tmp_path_factory.mktemp("empty-cache")
+    port = _free_port()
+    env = dict(os.environ, PLAYGROUND_CACHE_DIR=str(cache), HF_HUB_OFFLINE="1",
+               PLAYGROUND_PREPARE="default")  # the second embedded model is not needed for these tests
+    log_path = cache / "app.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=Path(__file__).parents[1],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"the app did not start:\n{log_path.read_text()}") from None
+                    time.sleep(0.2)
+            assert not any((cache / "converted").glob("*/config.json")), "the cache was not empty at the start"
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -7,53 +7,8 @@ requests arrive: they must wait for the preparation, never race it.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Iterator
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
 MODEL = "SmolLM2-135M-Instruct"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def fresh_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    cache = tmp_path_factory.mktemp("empty-cache")
-    port = _free_port()
-    env = dict(os.environ, PLAYGROUND_CACHE_DIR=str(cache), HF_HUB_OFFLINE="1",
-               PLAYGROUND_PREPARE="default")  # the second embedded model is not needed here
-    log = (cache / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((cache / "app.log").read_text())
-                time.sleep(0.2)
-        assert not any((cache / "converted").glob("*/config.json")), "the cache was not empty at the start"
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
-
 
 def test_the_first_requests_of_every_tab_at_once_all_succeed(fresh_app):
     from gradio_client import Client
