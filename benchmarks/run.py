@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MODULES = ("bench_foundation", "bench_chat", "bench_batching", "bench_architecture", "bench_inside", "bench_vram",
-           "bench_admission")
+           "bench_admission", "bench_classroom")
 
 
 def run_module(name: str) -> dict:

@@ -1,0 +1,161 @@
+"""A classroom on one app: simulated students, each in their own session, follow the tutorial at once.
+
+The app runs in a process of its own on 127.0.0.1 (as deployed); STUDENTS threads here each open a
+separate gradio_client session and walk the tutorial's steps in order, with think times between them:
+tokenize, next token, a chat with a short reply, architecture, embedding neighbours, layer
+representations, attention, VRAM estimate; then again from the start, until DURATION seconds have passed
+(a step already sent then finishes; nothing new starts). Recorded: every error (target 0), p50/p95 latency
+per endpoint, and tokenize p95 overall and in every WINDOW-second slice of the run (target <= 500 ms
+throughout: the first tab must stay responsive while chats decode).
+
+Bounded in count and time, loopback only. Overrides for a quick check: PLAYGROUND_CLASSROOM_STUDENTS (16),
+PLAYGROUND_CLASSROOM_SECONDS (120), PLAYGROUND_CLASSROOM_THINK (mean think time in seconds, 3),
+PLAYGROUND_CLASSROOM_CHAT_TOKENS (24). Not a throughput benchmark of the model (bench_chat, bench_batching).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import threading
+import time
+from typing import Any, Callable
+
+MODEL = "SmolLM2-135M-Instruct"
+STUDENTS = int(os.environ.get("PLAYGROUND_CLASSROOM_STUDENTS", "16"))  # simulated students, one session each
+DURATION = float(os.environ.get("PLAYGROUND_CLASSROOM_SECONDS", "120"))  # seconds during which steps start
+THINK = float(os.environ.get("PLAYGROUND_CLASSROOM_THINK", "3"))  # mean pause between steps, seconds
+CHAT_TOKENS = int(os.environ.get("PLAYGROUND_CLASSROOM_CHAT_TOKENS", "24"))  # a short reply
+WINDOW = 30.0  # seconds per slice for "tokenize p95 throughout"
+TOKENIZE_P95_MS = 500.0
+DRAIN = 120.0  # seconds the last steps may take to finish after DURATION
+
+TEXT = "The capital of France is Paris, and the capital of Italy is"
+CHAT_MESSAGES = ("What is a token?", "Why is the sky blue?", "Name three fruits.", "What does a language model do?")
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
+
+
+def _steps(vram_args: list[Any], rng: random.Random) -> list[tuple[str, Callable[[Any], Any]]]:
+    """The tutorial's steps, in order: (endpoint, call on a client)."""
+    from playground.core.chat import HOMEMADE_PRESET
+
+    def chat(c: Any) -> Any:
+        job = c.submit(MODEL, rng.choice(CHAT_MESSAGES), [], "", "official", HOMEMADE_PRESET, True, 0.7, 50.0, 0.9,
+                       1.0, float(CHAT_TOKENS), -1, api_name="/chat")
+        for _ in job:  # streamed like a browser would receive it
+            pass
+        return job.result()
+
+    return [
+        ("/tokenize", lambda c: c.predict(MODEL, "Hello world, 大家好", True, api_name="/tokenize")),
+        ("/next_token", lambda c: c.predict(MODEL, "1+1=", False, 1.0, 0.0, 1.0, 10.0, api_name="/next_token")),
+        ("/chat", chat),
+        ("/architecture", lambda c: c.predict(MODEL, "", "", api_name="/architecture")),
+        ("/embedding_neighbors", lambda c: c.predict(MODEL, "apple", 10.0, "mean", "input",
+                                                     api_name="/embedding_neighbors")),
+        ("/layer_representations", lambda c: c.predict(MODEL, TEXT, -1, " Rome", api_name="/layer_representations")),
+        ("/attention", lambda c: c.predict(MODEL, TEXT, 0, "mean", api_name="/attention")),
+        ("/vram_estimate", lambda c: c.predict(*vram_args, api_name="/vram_estimate")),
+    ]
+
+
+def _student(k: int, url: str, vram_args: list[Any], t0: float, log: list[dict], lock: threading.Lock) -> None:
+    from gradio_client import Client
+
+    rng = random.Random(k)  # reproducible think times and messages per student
+    time.sleep(rng.uniform(0, THINK))  # students do not all click at the same instant
+    client = Client(url, verbose=False)
+    steps = _steps(vram_args, rng)
+    i = 0
+    while time.perf_counter() - t0 < DURATION:
+        endpoint, call = steps[i % len(steps)]
+        start = time.perf_counter()
+        error = None
+        try:
+            call(client)
+        except Exception as exc:  # noqa: BLE001 - every error is a figure
+            error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        end = time.perf_counter()
+        with lock:
+            log.append({"student": k, "endpoint": endpoint, "start": start - t0, "seconds": end - start,
+                        "error": error})
+        i += 1
+        time.sleep(rng.expovariate(1.0 / THINK) if THINK > 0 else 0.0)
+
+
+def _vram_defaults(client: Any) -> list[Any]:
+    """/vram_estimate's documented defaults, each as its documented type (29 fields; not written out here)."""
+    params = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/vram_estimate"]["parameters"]
+    cast = {"float": float, "int": int}
+    return [cast.get(p["python_type"]["type"], lambda v: v)(p["parameter_default"]) for p in params]
+
+
+def run() -> dict:
+    from gradio_client import Client
+
+    from benchmarks.bench_chat import _serve
+
+    server, url = _serve()
+    try:
+        warm = Client(url, verbose=False)
+        t = time.perf_counter()
+        warm.predict(MODEL, "1+1=", False, 1.0, 0.0, 1.0, 10.0, api_name="/next_token")  # waits for start-up
+        ready_s = time.perf_counter() - t
+        vram_args = _vram_defaults(warm)
+        log: list[dict] = []
+        lock = threading.Lock()
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=_student, args=(k, url, vram_args, t0, log, lock), daemon=True)
+                   for k in range(STUDENTS)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(max(0.0, DURATION + DRAIN - (time.perf_counter() - t0)))
+        unfinished = sum(th.is_alive() for th in threads)
+        wall = time.perf_counter() - t0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    with lock:
+        log = list(log)
+    errors = [r for r in log if r["error"]]
+    per_endpoint = {}
+    for endpoint in dict.fromkeys(r["endpoint"] for r in log):
+        ok = [r["seconds"] for r in log if r["endpoint"] == endpoint and not r["error"]]
+        per_endpoint[endpoint] = {"calls": sum(r["endpoint"] == endpoint for r in log),
+                                  "p50_ms": round(1000 * _pct(ok, 0.5), 1), "p95_ms": round(1000 * _pct(ok, 0.95), 1),
+                                  "max_ms": round(1000 * max(ok), 1) if ok else None}
+    tok = [r for r in log if r["endpoint"] == "/tokenize" and not r["error"]]
+    windows = []
+    for w in range(int(max(DURATION, 1) // WINDOW) or 1):
+        xs = [r["seconds"] for r in tok if w * WINDOW <= r["start"] < (w + 1) * WINDOW]
+        windows.append(round(1000 * _pct(xs, 0.95), 1) if xs else None)
+    worst = max((x for x in windows if x is not None), default=float("nan"))
+    tok_p95 = 1000 * _pct([r["seconds"] for r in tok], 0.95)
+    kinds: dict[str, int] = {}
+    for r in errors:
+        kinds[r["error"]] = kinds.get(r["error"], 0) + 1
+    return {
+        "students": STUDENTS, "seconds": DURATION, "think_mean_s": THINK, "chat_max_new_tokens": CHAT_TOKENS,
+        "cpu_cores": os.cpu_count(), "startup_ready_s": round(ready_s, 2), "wall_s": round(wall, 1),
+        "steps_done": len(log), "tours_done": round(len(log) / 8, 1), "students_unfinished": unfinished,
+        "latency": per_endpoint,
+        "errors": {"value": len(errors), "target": 0, "pass": not errors and not unfinished,
+                   "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:5])},
+        "tokenize_p95_ms": {"value": round(tok_p95, 1), "target": f"<= {TOKENIZE_P95_MS:.0f}",
+                            "pass": tok_p95 <= TOKENIZE_P95_MS},
+        "tokenize_p95_ms_per_window": {"value": worst, "windows": windows, "window_s": WINDOW,
+                                       "target": f"<= {TOKENIZE_P95_MS:.0f} in every window",
+                                       "pass": worst <= TOKENIZE_P95_MS},
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2, ensure_ascii=False))
