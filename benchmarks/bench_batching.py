@@ -23,7 +23,7 @@ ROUNDS = 3  # interleaved rounds; medians are reported
 # Prompts whose greedy replies run past N_TOKENS (so every chat stays in the batch to the end).
 PROMPTS = ("Write a long story about a dragon who learns to cook.",
            "Write a long essay about the history of tea in China and Japan.",
-           "Explain in detail how a bicycle works, part by part.",
+           "Write a long story about a robot who wants to become a gardener.",
            "Write a long letter to a friend about your summer holiday by the sea.",
            "Describe a walk through a busy city market, with every sound and smell.",
            "Write a long fairy tale about a clever fox and a proud crow.",

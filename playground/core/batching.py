@@ -159,6 +159,7 @@ class Slot:
         self.mask: Any = None  # (1, L) 1 where the cache holds a real token
         self.pos = 0  # position id of its next token (its real tokens so far)
         self.owner = 0  # the thread that last asked for logits
+        self.answered = threading.Condition(batcher.lock)  # its caller waits on this one only
 
     def logits(self, token: int | None) -> Any:
         b = self.batcher
@@ -168,7 +169,7 @@ class Slot:
             self.token, self.ready, self.out, self.owner = token, True, None, threading.get_ident()
             b.wake()
             while self.out is None and self.error is None:
-                b.cond.wait()
+                self.answered.wait()
             if self.error is not None:
                 raise self.error
             out, self.out = self.out, None
@@ -190,7 +191,8 @@ class Batcher:
 
     def __init__(self, lm: Any) -> None:
         self.lm = lm
-        self.cond = threading.Condition()
+        self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)  # the scheduler waits on this one; each slot on its own
         self.slots: list[Slot] = []  # open slots
         self.thread: threading.Thread | None = None
         # the batch, touched by the scheduler thread only (under cond, or between its own steps)
@@ -247,14 +249,30 @@ class Batcher:
                     for s in ready:
                         s.ready = False
             if fresh is not None:
-                self._prefill(fresh)
+                try:
+                    self._prefill(fresh)
+                except Exception as exc:  # noqa: BLE001 - raised in that reply's thread; the batch is untouched
+                    self._deliver([(fresh, None)], error=exc)
             elif ready:
-                self._decode(ready)
+                try:
+                    self._decode(ready)
+                except Exception as exc:  # noqa: BLE001 - a failed step leaves the batch in an unknown state
+                    self._fail(exc, ready)
 
-    def _deliver(self, slot: Slot, logits: Any = None, error: BaseException | None = None) -> None:
+    def _fail(self, exc: BaseException, waiting: list[Slot]) -> None:
+        """End the replies of every row and of these waiting slots with this error; start an empty batch."""
         with self.cond:
-            slot.out, slot.error = logits, error
-            self.cond.notify_all()
+            for s in set(self.rows) | set(waiting):
+                s.prefilled, s.cache, s.mask, s.error = False, None, None, exc
+                s.answered.notify()
+            self.rows, self.cache, self.mask = [], None, None
+
+    def _deliver(self, answers: list[tuple[Slot, Any]], error: BaseException | None = None) -> None:
+        """Hand each slot its logits (or the error), waking only its own caller."""
+        with self.cond:
+            for slot, logits in answers:
+                slot.out, slot.error = logits, error
+                slot.answered.notify()
 
     def _prefill(self, slot: Slot) -> None:
         import torch
@@ -268,15 +286,12 @@ class Batcher:
             with TURNS, lm.lock, torch.inference_mode():
                 out = lm.model(input_ids=x, past_key_values=cache, use_cache=True, logits_to_keep=1)
             logits = _last_logits(out)
-        except Exception as exc:  # noqa: BLE001 - raised in the caller's thread
-            self._deliver(slot, error=exc)
-            return
         finally:
             limit_openmp_threads(BATCH_THREADS)
         slot.cache, slot.mask, slot.pos, slot.prefilled = cache, torch.ones(1, x.shape[1], dtype=torch.long), \
             x.shape[1], True
         self.prefills += 1
-        self._deliver(slot, logits)
+        self._deliver([(slot, logits)])
 
     def _decode(self, ready: list[Slot]) -> None:
         import torch
@@ -295,24 +310,15 @@ class Batcher:
             # Rows of different lengths: the mask hides the left padding, positions count real tokens only.
             pos = torch.tensor([[s.pos] for s in self.rows], dtype=torch.long)  # (B, 1)
             kwargs = {"attention_mask": mask.to(lm.input_device), "position_ids": pos.to(lm.input_device)}
-        try:
-            with TURNS, lm.lock, torch.inference_mode():
-                out = lm.model(input_ids=tokens, past_key_values=self.cache, use_cache=True, logits_to_keep=1,
-                               **kwargs)
-            logits = _last_logits(out)  # (B, vocab)
-        except Exception as exc:  # noqa: BLE001 - a failed step leaves the cache in an unknown state
-            with self.cond:
-                for s in self.rows:
-                    s.prefilled, s.error = False, exc  # its cache is gone: the error ends its reply
-                self.rows, self.cache, self.mask = [], None, None
-                self.cond.notify_all()
-            return
+        with TURNS, lm.lock, torch.inference_mode():  # an error here ends every row's reply (_fail)
+            out = lm.model(input_ids=tokens, past_key_values=self.cache, use_cache=True, logits_to_keep=1, **kwargs)
+        logits = _last_logits(out)  # (B, vocab)
         self.mask = mask
         self.steps += 1
         self.sizes[len(self.rows)] = self.sizes.get(len(self.rows), 0) + 1
-        for i, s in enumerate(self.rows):
+        for s in self.rows:
             s.pos += 1
-            self._deliver(s, logits[i:i + 1])
+        self._deliver([(s, logits[i:i + 1]) for i, s in enumerate(self.rows)])
 
     # ------------------------------------------------------------------ batch surgery (scheduler thread)
 

@@ -85,6 +85,14 @@ def test_a_lone_reply_is_one_unmasked_row(lm):
     assert _new_sizes(before, _sizes(lm)) == {1: 5}  # 1 prefill + 5 decode steps of batch 1
 
 
+def test_a_failing_prompt_raises_in_its_own_chat_only(lm):
+    vocab = lm.model.get_input_embeddings().weight.shape[0]
+    with pytest.raises(IndexError):
+        Generation(lm, [vocab + 5], Sampling(greedy=True, max_new_tokens=3)).run()
+    ids = _ids(lm, QUESTIONS[1])
+    assert Generation(lm, ids, Sampling(greedy=True, max_new_tokens=4)).run().token_ids == _generate(lm, ids, 4)
+
+
 # --------------------------------------------------------------------------- batched greedy
 
 
