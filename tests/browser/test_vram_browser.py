@@ -1,6 +1,9 @@
-"""The VRAM Calculator tab in a real browser: the stacked bar renders, the verdict and fixes show."""
+"""The VRAM Calculator tab in a real browser: the stacked bar renders, the verdict and fixes show, the
+fixes table fits its column (1400x1000), and the tab's own model field never touches the bar."""
 
 from __future__ import annotations
+
+from playwright.sync_api import expect
 
 
 def _open_tab(page):
@@ -33,8 +36,7 @@ def test_8b_on_a_t4_shows_fixes(page):
 def test_bad_custom_shape_shows_a_message_not_a_traceback(page):
     _open_tab(page)
     page.get_by_label("a full shape").check()
-    page.get_by_role("button", name="Full shape (custom)").click()
-    layers = page.get_by_label("Layers", exact=True)
+    layers = page.get_by_label("Layers", exact=True)  # the shape opens with its source
     layers.fill("0")
     layers.press("Enter")
     page.get_by_role("button", name="Estimate", exact=True).click()
@@ -54,3 +56,59 @@ def test_the_default_question_is_answered_when_the_page_opens(page):
     _open_tab(page)  # no button pressed: the page's load event ran the estimate
     page.locator("#vram-chart .js-plotly-plot").wait_for()
     page.get_by_text("Fits:").first.wait_for()
+
+
+def _estimate_70b_on_a_t4(page):
+    _open_tab(page)
+    page.get_by_text("Fits:").first.wait_for()  # the page-open answer first, so it cannot land later
+    field = page.locator("#vram-model input")
+    field.fill("Llama-3.1-70B-Instruct")
+    field.press("Enter")
+    page.get_by_text("Does not fit").first.wait_for()
+
+
+def test_fixes_table_shows_its_totals_without_scrolling(page):
+    _estimate_70b_on_a_t4(page)
+    table = page.locator("#vram-fixes")
+    expect(table).to_be_visible()
+    last = table.get_by_role("row").filter(has_text="3 x NVIDIA T4 16 GB")
+    expect(last).to_contain_text("16.04 GB (14.94 GiB)")
+    expect(last).to_contain_text("yes")
+    widths = page.evaluate("""() => [...document.querySelectorAll(
+        '#vram-fixes .virtual-table-viewport, #vram-fixes .table-wrap, #vram-fixes table')].map(
+        e => [e.scrollWidth, e.clientWidth])""")
+    assert widths and all(scroll <= client for scroll, client in widths), widths
+    # every visible cell shows all its text: wrapped, never cut (the sizing row gradio keeps is not shown)
+    cut = page.evaluate("""() => [...document.querySelectorAll('#vram-fixes .virtual-table-viewport td')]
+        .filter(td => td.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+        .filter(td => td.scrollWidth > td.clientWidth + 1)
+        .map(td => td.textContent)""")
+    assert cut == [], cut
+    box, cell = table.bounding_box(), last.get_by_text("yes").bounding_box()
+    assert cell["x"] + cell["width"] <= box["x"] + box["width"]  # the "fits" column is in view
+
+
+def test_the_tab_field_never_changes_the_bar(page):
+    _estimate_70b_on_a_t4(page)
+    expect(page.get_by_label("Model", exact=True)).to_have_value("SmolLM2-135M-Instruct")
+    from playground.loader import get_loader  # the app runs in this process: nothing 70B was loaded
+
+    assert all("70B" not in m.name for m in get_loader().loaded())
+
+
+def test_a_model_that_fits_says_so_instead_of_an_empty_table(page):
+    _open_tab(page)
+    page.get_by_text("Nothing to change: it fits as it is.").wait_for()
+    expect(page.locator("#vram-fixes")).to_be_hidden()
+
+
+def test_custom_shape_fields_only_for_custom_sources(page):
+    _open_tab(page)
+    page.get_by_text("Fits:").first.wait_for()
+    expect(page.get_by_label("Parameters (billions)")).to_be_hidden()
+    expect(page.get_by_role("button", name="Full shape (custom)")).to_be_hidden()
+    page.get_by_label("a parameter count").check()
+    expect(page.get_by_label("Parameters (billions)")).to_be_visible()
+    expect(page.locator("#vram-model")).to_be_hidden()
+    page.get_by_label("a full shape").check()
+    expect(page.get_by_role("button", name="Full shape (custom)")).to_be_visible()
