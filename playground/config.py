@@ -78,6 +78,7 @@ class Settings:
     default_model: str
     catalog: tuple[CatalogEntry, ...]
     limits: Limits
+    chinese_model: str = ""  # the model the Chinese examples switch to (one that speaks Chinese)
 
     def entry(self, name: str) -> CatalogEntry | None:
         """The catalog entry whose name or Hub id is `name` (case-insensitive), or None."""
@@ -99,4 +100,5 @@ def settings() -> Settings:
     catalog = tuple(CatalogEntry(**m) for m in raw["models"])
     limits = Limits(**{k: _env_int(k, v) for k, v in raw["limits"].items()})
     default = os.environ.get("PLAYGROUND_MODEL") or raw["default_model"]
-    return Settings(default_model=default, catalog=catalog, limits=limits)
+    return Settings(default_model=default, catalog=catalog, limits=limits,
+                    chinese_model=raw.get("chinese_model") or default)

@@ -24,7 +24,7 @@ from typing import Any
 import torch
 
 from playground.core.neighbors import token_text
-from playground.core.tokens import check_text
+from playground.core.tokens import byte_pieces, check_text
 from playground.errors import InputError
 
 # Rows of (states) projected onto the vocabulary at once: 256 x 49,152 float32 logits = 50 MB,
@@ -44,6 +44,7 @@ class HiddenStates:
     states: torch.Tensor  # (layers+1, T, d_model), batch 1 squeezed, on the model's device
     last_is_normed: bool  # states[-1] has already been through the final norm
     last_logits: torch.Tensor  # (V,) float32 logits of the model at the last position
+    byte_pieces: tuple[int, ...] = ()  # positions whose token is part of a character's UTF-8 bytes
 
     @property
     def n_layers(self) -> int:
@@ -84,7 +85,7 @@ def hidden_states(lm: Any, text: str) -> HiddenStates:
         last_logits = out.logits[0, -1].float()  # (V,)
     tied = getattr(model.config, "tie_last_hidden_states", None)
     return HiddenStates(ids, [token_text(lm.tokenizer, i) for i in ids], states,
-                        True if tied is None else bool(tied), last_logits)
+                        True if tied is None else bool(tied), last_logits, tuple(byte_pieces(lm.tokenizer, ids)))
 
 
 # --------------------------------------------------------------------------- norms and similarities
@@ -99,6 +100,9 @@ class LayerStats:
     next_cosine: tuple[tuple[float, ...], ...]  # (layers, T) cos(state l, state l+1) per token
     mean_next_cosine: tuple[float, ...]  # (layers,) mean over tokens
     last_is_normed: bool  # the last row is after the final norm (so its norms are on another scale)
+    # Positions whose token is a byte piece (part of a character): the lens there reads a state that
+    # has seen only part of a character, so its top tokens are mostly the rest of some character.
+    byte_pieces: tuple[int, ...] = ()
 
 
 def layer_stats(hs: HiddenStates) -> LayerStats:
@@ -114,7 +118,7 @@ def layer_stats(hs: HiddenStates) -> LayerStats:
     n_states, T, d = hs.states.shape
     return LayerStats(tuple(hs.tokens), tuple(hs.token_ids), tuple((1, T, d) for _ in range(n_states)),
                       tuple(map(tuple, norms.tolist())), tuple(map(tuple, cos.tolist())), tuple(mean.tolist()),
-                      hs.last_is_normed)
+                      hs.last_is_normed, hs.byte_pieces)
 
 
 # --------------------------------------------------------------------------- the logit lens
@@ -275,6 +279,7 @@ def to_json(stats: LayerStats, grid: LensGrid, at: LensAtPosition) -> dict[str, 
     r6 = lambda v: round(float(v), 6)  # noqa: E731
     return {
         "tokens": [{"id": i, "text": s} for i, s in zip(stats.token_ids, stats.tokens)],
+        "byte_pieces": list(stats.byte_pieces),
         "n_layers": len(stats.norms) - 1,
         "hidden_state_shapes": [list(s) for s in stats.shapes],
         "last_is_normed": stats.last_is_normed,

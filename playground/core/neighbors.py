@@ -24,7 +24,7 @@ from typing import Any
 
 import torch
 
-from playground.core.tokens import check_text, is_byte_level, token_bytes
+from playground.core.tokens import byte_pieces, check_text, is_byte_level, token_bytes
 from playground.errors import InputError
 
 SPACES = ("input", "output")
@@ -145,6 +145,10 @@ class NeighborsResult:
     groups: tuple[NeighborGroup, ...]
     points: tuple[Point, ...]  # 2D PCA of the unit-length query vectors and their neighbours
     explained_variance: tuple[float, float]  # share of variance the two PCA axes keep
+    # Indices into `pieces` of byte pieces (parts of a character's UTF-8 bytes, e.g. '<0xE8>'): their rows
+    # stand for a byte shared by thousands of characters, so their neighbours (and a mean with them) say
+    # little about the word. The tab warns when this is not empty.
+    byte_pieces: tuple[int, ...] = ()
 
 
 def _pieces(tokenizer: Any, word: str) -> list[int]:
@@ -230,7 +234,8 @@ def neighbors(lm: Any, word: str, k: int = 10, mode: str = "mean", space: str = 
         xy, ratio = _pca(torch.stack(vectors))
     points = tuple(Point(float(x), float(y), label, g, is_q) for (x, y), (g, is_q, label) in zip(xy, owners))
     return NeighborsResult(word, space, mode, is_tied(lm), int(vocab), int(d_model),
-                           tuple((i, token_text(tok, i)) for i in ids), tuple(groups), points, ratio)
+                           tuple((i, token_text(tok, i)) for i in ids), tuple(groups), points, ratio,
+                           tuple(byte_pieces(tok, ids)))
 
 
 def to_json(r: NeighborsResult) -> dict[str, Any]:
@@ -243,6 +248,7 @@ def to_json(r: NeighborsResult) -> dict[str, Any]:
         "vocab_size": r.vocab_size,
         "d_model": r.d_model,
         "pieces": [{"id": i, "text": s} for i, s in r.pieces],
+        "byte_pieces": list(r.byte_pieces),
         "groups": [{"label": g.label, "token_ids": list(g.token_ids),
                     "neighbors": [{"id": n.token_id, "text": n.text, "similarity": round(n.similarity, 6)}
                                   for n in g.neighbors]} for g in r.groups],

@@ -93,3 +93,11 @@ def json_box(ctx: TabContext) -> gr.JSON:
     """The JSON result the API returns, shown in the page too (folded)."""
     with gr.Accordion("JSON", open=False):
         return ctx.tr.make(gr.JSON, i18n={"label": "common.result"})
+
+
+def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **kwargs: Any) -> gr.Examples:
+    """gr.Examples whose rows start with a model name: a click also sets the model bar (ctx.model_picker),
+    so a Chinese example runs on a model that speaks Chinese. Without a picker the names are left out."""
+    if ctx.model_picker is None:
+        return gr.Examples([row[1:] for row in rows], inputs=inputs, **kwargs)
+    return gr.Examples(rows, inputs=[ctx.model_picker, *inputs], **kwargs)

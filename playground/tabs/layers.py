@@ -16,7 +16,7 @@ from playground.core import layers as core
 from playground.core.tokens import show_piece
 from playground.i18n import register
 from playground.loader import get_loader
-from playground.tabs.common import TabContext, code_box, friendly, json_box
+from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
 
 ID = "layers"
 TITLE = "layers.title"
@@ -42,6 +42,19 @@ register({
     "layers.rank": ("Rank of the tracked token", "追蹤詞元的排名", "追踪词元的排名"),
     "layers.lens_table": ("Lens at the chosen position, layer by layer", "所選位置的透鏡，逐層",
                           "所选位置的透镜，逐层"),
+    "layers.byte_warning": (
+        "⚠️ **Byte pieces.** Some tokens of this text are not whole characters (shown as `<0xE8>`: bytes of a "
+        "character's UTF-8 code; `byte_pieces` in the JSON lists their positions). At those positions the model "
+        "has seen only part of a character, so the lens there mostly predicts the rest of some character, not "
+        "the next word. Qwen2.5-Coder-0.5B-Instruct keeps most Chinese characters whole (a Traditional character "
+        "or one after a space may still split).",
+        "⚠️ **位元組片段。** 這段文字有些詞元不是完整的字元（顯示為 `<0xE8>`：某個字 UTF-8 編碼裡的位元組；JSON 裡的 "
+        "`byte_pieces` 列出它們的位置）。在這些位置，模型只看到一個字的一部分，所以透鏡在那裡多半是在預測某個字剩下的"
+        "位元組，而不是下一個詞。Qwen2.5-Coder-0.5B-Instruct 會保留大多數中文字的完整（繁體字或空格後的字仍可能被切開）。",
+        "⚠️ **字节片段。** 这段文本有些词元不是完整的字符（显示为 `<0xE8>`：某个字 UTF-8 编码里的字节；JSON 里的 "
+        "`byte_pieces` 列出它们的位置）。在这些位置，模型只看到一个字的一部分，所以透镜在那里多半是在预测某个字剩下的"
+        "字节，而不是下一个词。Qwen2.5-Coder-0.5B-Instruct 会保留大多数汉字的完整（繁体字或空格后的字仍可能被切开）。",
+    ),
 })
 
 SHAPE_HEADERS = ["hidden_states[i]", "what", "batch", "tokens", "hidden", "mean norm"]
@@ -93,6 +106,11 @@ def layer_representations(model: str, text: str, position: int, target: str) -> 
                 lens_heatmap(grid), lens_rank_chart(at), _lens_rows(at), code, result)
 
 
+def show_byte_warning(result: dict | None) -> Any:
+    """Show the byte-piece warning when the last result's text has byte pieces, hide it otherwise."""
+    return gr.update(visible=bool((result or {}).get("byte_pieces")))
+
+
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
     cap = config.settings().limits
@@ -106,8 +124,15 @@ def build(ctx: TabContext) -> None:
                                minimum=-cap.max_forward_tokens, maximum=cap.max_forward_tokens - 1)
             target = tr.make(gr.Textbox, i18n={"label": "layers.target", "info": "layers.target_info"},
                              value=" Rome", lines=1)
-    gr.Examples([["The capital of France is Paris, and the capital of Italy is", " Rome"],
-                 ["apple, Apple, 蘋果, 王", ""], ["1, 2, 3, 4, 5,", " 6"]], inputs=[text, target], label="Examples")
+    english, chinese = config.settings().default_model, config.settings().chinese_model
+    model_examples(ctx, [
+        [english, "The capital of France is Paris, and the capital of Italy is", " Rome"],
+        [english, "1, 2, 3, 4, 5,", " 6"], [chinese, "一、二、三、四、五、", "六"],
+        [chinese, "中國的首都是北京，日本的首都是", ""], [english, "apple, Apple, 蘋果, 王", ""]], [text, target],
+        label="Examples")
+    # Shown when the text has byte pieces (result["byte_pieces"]); its text follows the language switch.
+    byte_warning = tr.make(gr.Markdown, i18n={"value": "layers.byte_warning"}, visible=False,
+                           elem_id="layers-byte-warning")
     summary = tr.make(gr.Markdown, i18n={"label": "layers.summary"})
     shapes = tr.make(gr.Dataframe, i18n={"label": "layers.shapes"}, headers=SHAPE_HEADERS, interactive=False,
                      max_height=300)
@@ -125,4 +150,5 @@ def build(ctx: TabContext) -> None:
     inputs = [ctx.model, text, position, target]
     outputs = [summary, shapes, norms, lines, cosine, lens, rank, lens_table, code, result]
     ctx.after_model(gr.on([go_btn.click, target.submit], friendly(layer_representations), inputs, outputs,
-                          api_name="layer_representations"))
+                          api_name="layer_representations")).then(
+        show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")

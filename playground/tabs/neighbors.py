@@ -16,7 +16,7 @@ from playground.core.neighbors import MODES, SPACES, code_for, neighbors, to_jso
 from playground.core.tokens import show_piece
 from playground.i18n import register
 from playground.loader import get_loader
-from playground.tabs.common import TabContext, code_box, friendly, json_box
+from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
 
 ID = "neighbors"
 TITLE = "neighbors.title"
@@ -47,6 +47,21 @@ register({
     "neighbors.bar": ("Cosine similarity", "餘弦相似度", "余弦相似度"),
     "neighbors.scatter": ("PCA (2D)", "PCA（二維）", "PCA（二维）"),
     "neighbors.table": ("Neighbours", "鄰居", "邻居"),
+    "neighbors.byte_warning": (
+        "⚠️ **Byte pieces.** This model cuts the word into pieces that are not whole characters (shown as "
+        "`<0xE8>`: bytes of a character's UTF-8 code). A byte piece's vector stands for a byte that thousands of "
+        "characters share, not for a meaning, so its neighbours, and the mean of such vectors, say little about "
+        "the word. Use a model whose vocabulary has the word: Qwen2.5-Coder-0.5B-Instruct has 王 and 苹果 as "
+        "single tokens (but it too cuts the Traditional 蘋 into bytes).",
+        "⚠️ **位元組片段。** 這個模型把這個詞切成不是完整字元的片段（顯示為 `<0xE8>`：某個字 UTF-8 編碼裡的位元組）。"
+        "位元組片段的向量代表的是成千上萬個字共用的一個位元組，不是意思，所以它的鄰居、以及這些向量的平均，"
+        "都說明不了這個詞。請改用詞彙表裡有這個詞的模型：Qwen2.5-Coder-0.5B-Instruct 把「王」和「苹果」各當成一個"
+        "詞元（但它也把繁體的「蘋」切成位元組）。",
+        "⚠️ **字节片段。** 这个模型把这个词切成不是完整字符的片段（显示为 `<0xE8>`：某个字 UTF-8 编码里的字节）。"
+        "字节片段的向量代表的是成千上万个字共用的一个字节，不是意思，所以它的邻居、以及这些向量的平均，"
+        "都说明不了这个词。请改用词表里有这个词的模型：Qwen2.5-Coder-0.5B-Instruct 把「王」和「苹果」各当成一个"
+        "词元（但它也把繁体的「蘋」切成字节）。",
+    ),
 })
 
 HEADERS = ["query", "rank", "id", "token", "cosine"]
@@ -78,6 +93,11 @@ def embedding_neighbors(model: str, word: str, k: int, mode: str, space: str) ->
         return _summary(r, lm.name), neighbors_bar(r), neighbors_scatter(r), rows, code, result
 
 
+def show_byte_warning(result: dict | None) -> Any:
+    """Show the byte-piece warning when the last result's word has byte pieces, hide it otherwise."""
+    return gr.update(visible=bool((result or {}).get("byte_pieces")))
+
+
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
     with gr.Row():
@@ -92,7 +112,12 @@ def build(ctx: TabContext) -> None:
                            choices=list(reversed(MODES)), value="mean")
             space = tr.make(gr.Radio, i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
                             choices=list(SPACES), value="input")
-    gr.Examples([["apple"], ["Apple"], ["蘋果"], ["王"]], inputs=[word], label="Examples")
+    english, chinese = config.settings().default_model, config.settings().chinese_model
+    model_examples(ctx, [[english, "apple"], [english, "Apple"], [chinese, "王"], [chinese, "苹果"], [chinese, "蘋果"],
+                         [english, "蘋果"]], [word], label="Examples")
+    # Shown when the word has byte pieces (result["byte_pieces"]); its text follows the language switch.
+    byte_warning = tr.make(gr.Markdown, i18n={"value": "neighbors.byte_warning"}, visible=False,
+                           elem_id="neighbors-byte-warning")
     summary = tr.make(gr.Markdown, i18n={"label": "neighbors.summary"})
     with gr.Row():
         bar = tr.make(gr.Plot, i18n={"label": "neighbors.bar"}, elem_id="neighbors-bar")
@@ -104,4 +129,5 @@ def build(ctx: TabContext) -> None:
     inputs = [ctx.model, word, k, mode, space]
     outputs = [summary, bar, scatter, table, code, result]
     ctx.after_model(gr.on([go_btn.click, word.submit], friendly(embedding_neighbors), inputs, outputs,
-                          api_name="embedding_neighbors"))
+                          api_name="embedding_neighbors")).then(
+        show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")
