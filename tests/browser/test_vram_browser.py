@@ -112,3 +112,20 @@ def test_custom_shape_fields_only_for_custom_sources(page):
     expect(page.locator("#vram-model")).to_be_hidden()
     page.get_by_label("a full shape").check()
     expect(page.get_by_role("button", name="Full shape (custom)")).to_be_visible()
+
+
+def test_bold_text_is_one_font(page):
+    """Gradio's SemiBold file is a 5 kB subset: without CSS_VRAM, bold text mixes it with DejaVu Sans Bold."""
+    from playground.app import launch_kwargs
+    from playground.tabs.vram import CSS_VRAM
+
+    assert CSS_VRAM in launch_kwargs()["css"], "playground.app must add playground.tabs.vram.CSS_VRAM to its CSS"
+    _open_tab(page)
+    page.get_by_text("Fits:").first.wait_for()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    verdict = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "h3"})["nodeIds"][0]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": verdict})["fonts"]
+    assert len(fonts) == 1, fonts

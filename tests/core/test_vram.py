@@ -278,6 +278,8 @@ def test_chart_dict_is_valid_plotly_and_stacks_every_part() -> None:
     assert "offloaded states" in names and "loading (checkpoint)" in names
     assert len(fig.data[0].x) == 8 and fig.data[0].x[-1] == "GPU 8-12"
     assert fig.layout.shapes[0].y0 == pytest.approx(e.usable / GB)
+    label = fig.layout.annotations[0]  # beside the plot area, where no bar can run into it
+    assert (label.xref, label.x, label.xanchor) == ("paper", 1.0, "left") and label.text.startswith("usable")
     assert json.loads(vram_chart(e).to_json()) == json.loads(fig.to_json())
 
 
