@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import threading
 import time
 from typing import Any, Callable
@@ -41,28 +40,39 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
 
 
-def _steps(vram_args: list[Any], rng: random.Random) -> list[tuple[str, Callable[[Any], Any]]]:
-    """The tutorial's steps, in order: (endpoint, call on a client)."""
+def _steps(vram_args: list[Any], rng: random.Random) -> list[tuple[str, Callable[[], tuple]]]:
+    """The tutorial's steps, in order: (endpoint, a function giving this call's arguments)."""
     from playground.core.chat import HOMEMADE_PRESET
 
-    def chat(c: Any) -> Any:
-        job = c.submit(MODEL, rng.choice(CHAT_MESSAGES), [], "", "official", HOMEMADE_PRESET, True, 0.7, 50.0, 0.9,
-                       1.0, float(CHAT_TOKENS), -1, api_name="/chat")
-        for _ in job:  # streamed like a browser would receive it
-            pass
-        return job.result()
-
     return [
-        ("/tokenize", lambda c: c.predict(MODEL, "Hello world, 大家好", True, api_name="/tokenize")),
-        ("/next_token", lambda c: c.predict(MODEL, "1+1=", False, 1.0, 0.0, 1.0, 10.0, api_name="/next_token")),
-        ("/chat", chat),
-        ("/architecture", lambda c: c.predict(MODEL, "", "", api_name="/architecture")),
-        ("/embedding_neighbors", lambda c: c.predict(MODEL, "apple", 10.0, "mean", "input",
-                                                     api_name="/embedding_neighbors")),
-        ("/layer_representations", lambda c: c.predict(MODEL, TEXT, -1, " Rome", api_name="/layer_representations")),
-        ("/attention", lambda c: c.predict(MODEL, TEXT, 0, "mean", api_name="/attention")),
-        ("/vram_estimate", lambda c: c.predict(*vram_args, api_name="/vram_estimate")),
+        ("/tokenize", lambda: (MODEL, "Hello world, 大家好", True)),
+        ("/next_token", lambda: (MODEL, "1+1=", False, 1.0, 0.0, 1.0, 10.0)),
+        ("/chat", lambda: (MODEL, rng.choice(CHAT_MESSAGES), [], "", "official", HOMEMADE_PRESET, True, 0.7, 50.0,
+                           0.9, 1.0, float(CHAT_TOKENS), -1)),
+        ("/architecture", lambda: (MODEL, "", "")),
+        ("/embedding_neighbors", lambda: (MODEL, "apple", 10.0, "mean", "input")),
+        ("/layer_representations", lambda: (MODEL, TEXT, -1, " Rome")),
+        ("/attention", lambda: (MODEL, TEXT, 0, "mean")),
+        ("/vram_estimate", lambda: tuple(vram_args)),
     ]
+
+
+def _call(client: Any, endpoint: str, args: tuple) -> float | None:
+    """Send one step and wait for its end (a stream is read to its end, as a browser would).
+    Returns when the server said it started processing, on time.time()'s clock (None if never said)."""
+    from gradio_client.utils import Status
+
+    job = client.submit(*args, api_name=endpoint)
+    for _ in job:
+        pass
+    job.result()
+    started = None
+    updates = job.communicator.updates  # every status message, with the time it arrived
+    while not updates.empty():
+        u = updates.get_nowait()
+        if getattr(u, "code", None) == Status.PROCESSING and started is None and u.time is not None:
+            started = u.time.timestamp()
+    return started
 
 
 def _student(k: int, url: str, vram_args: list[Any], t0: float, log: list[dict], lock: threading.Lock) -> None:
@@ -74,19 +84,29 @@ def _student(k: int, url: str, vram_args: list[Any], t0: float, log: list[dict],
     steps = _steps(vram_args, rng)
     i = 0
     while time.perf_counter() - t0 < DURATION:
-        endpoint, call = steps[i % len(steps)]
-        start = time.perf_counter()
-        error = None
+        endpoint, args = steps[i % len(steps)]
+        start, wall_start = time.perf_counter(), time.time()
+        error, started = None, None
         try:
-            call(client)
+            started = _call(client, endpoint, args())
         except Exception as exc:  # noqa: BLE001 - every error is a figure
             error = f"{type(exc).__name__}: {str(exc)[:200]}"
         end = time.perf_counter()
         with lock:
             log.append({"student": k, "endpoint": endpoint, "start": start - t0, "seconds": end - start,
-                        "error": error})
+                        "queued": None if started is None else max(0.0, started - wall_start), "error": error})
         i += 1
         time.sleep(rng.expovariate(1.0 / THINK) if THINK > 0 else 0.0)
+
+
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process `pid` (Linux /proc), in seconds."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _vram_defaults(client: Any) -> list[Any]:
@@ -110,6 +130,7 @@ def run() -> dict:
         vram_args = _vram_defaults(warm)
         log: list[dict] = []
         lock = threading.Lock()
+        cpu0, server_cpu0 = _cpu_seconds(), _cpu_seconds(server.pid)
         t0 = time.perf_counter()
         threads = [threading.Thread(target=_student, args=(k, url, vram_args, t0, log, lock), daemon=True)
                    for k in range(STUDENTS)]
@@ -119,6 +140,9 @@ def run() -> dict:
             th.join(max(0.0, DURATION + DRAIN - (time.perf_counter() - t0)))
         unfinished = sum(th.is_alive() for th in threads)
         wall = time.perf_counter() - t0
+        # Where the 2 cores went: the app, these simulated students' clients, and the machine's load
+        cpu = {"server_cpu_s": round(_cpu_seconds(server.pid) - server_cpu0, 1),
+               "clients_cpu_s": round(_cpu_seconds() - cpu0, 1), "load_average_1min": os.getloadavg()[0]}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -128,10 +152,16 @@ def run() -> dict:
     errors = [r for r in log if r["error"]]
     per_endpoint = {}
     for endpoint in dict.fromkeys(r["endpoint"] for r in log):
-        ok = [r["seconds"] for r in log if r["endpoint"] == endpoint and not r["error"]]
+        ok = [r for r in log if r["endpoint"] == endpoint and not r["error"]]
+        secs = [r["seconds"] for r in ok]
+        queued = [r["queued"] for r in ok if r["queued"] is not None]
         per_endpoint[endpoint] = {"calls": sum(r["endpoint"] == endpoint for r in log),
-                                  "p50_ms": round(1000 * _pct(ok, 0.5), 1), "p95_ms": round(1000 * _pct(ok, 0.95), 1),
-                                  "max_ms": round(1000 * max(ok), 1) if ok else None}
+                                  "p50_ms": round(1000 * _pct(secs, 0.5), 1),
+                                  "p95_ms": round(1000 * _pct(secs, 0.95), 1),
+                                  "max_ms": round(1000 * max(secs), 1) if secs else None,
+                                  # until the server said "processing": gradio's queue (and the HTTP round trip)
+                                  "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1),
+                                  "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1)}
     tok = [r for r in log if r["endpoint"] == "/tokenize" and not r["error"]]
     windows = []
     for w in range(int(max(DURATION, 1) // WINDOW) or 1):
@@ -146,7 +176,7 @@ def run() -> dict:
         "students": STUDENTS, "seconds": DURATION, "think_mean_s": THINK, "chat_max_new_tokens": CHAT_TOKENS,
         "cpu_cores": os.cpu_count(), "startup_ready_s": round(ready_s, 2), "wall_s": round(wall, 1),
         "steps_done": len(log), "tours_done": round(len(log) / 8, 1), "students_unfinished": unfinished,
-        "latency": per_endpoint,
+        "cpu": cpu, "latency": per_endpoint,
         "errors": {"value": len(errors), "target": 0, "pass": not errors and not unfinished,
                    "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:5])},
         "tokenize_p95_ms": {"value": round(tok_p95, 1), "target": f"<= {TOKENIZE_P95_MS:.0f}",
