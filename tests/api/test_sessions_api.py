@@ -20,7 +20,9 @@ INT8 = json.dumps({"name": MODEL, "device": "cpu", "dtype": "float32", "quantiza
 def _b_results(b: Client) -> dict:
     *_, nxt = b.predict(MODEL, "1+1=", False, 1.0, 0, 1.0, 10, api_name="/next_token")
     *_, att = b.predict(MODEL, "The cat sat on the mat", 2, "mean", api_name="/attention")
-    return {"next": nxt, "attention": att}
+    *_, arch = b.predict(MODEL, "", "", api_name="/architecture")
+    _, measured = b.predict(MODEL, "inference", 64, api_name="/vram_measure")
+    return {"next": nxt, "attention": att, "architecture": arch, "measure": measured}
 
 
 def test_int8_in_one_session_leaves_another_sessions_results_unchanged(live_app):
@@ -37,6 +39,10 @@ def test_int8_in_one_session_leaves_another_sessions_results_unchanged(live_app)
     for x, y in zip(again["next"]["candidates"], alone["next"]["candidates"]):
         assert x["id"] == y["id"] and x["probability"] == pytest.approx(y["probability"], abs=1e-6)
     np.testing.assert_allclose(again["attention"]["weights"], alone["attention"]["weights"], atol=1e-6)
+    assert again["architecture"] == alone["architecture"]  # a config view, never another session's variant
+    # B's measurement runs B's float32 model (not A's int8 one): same weights, same estimate.
+    for key in ("weights_bytes", "estimated_bytes", "kind", "context"):
+        assert again["measure"][key] == alone["measure"][key]
 
 
 def test_a_json_choice_and_a_plain_name_are_both_accepted(client):
