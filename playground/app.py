@@ -150,4 +150,6 @@ def launch_kwargs() -> dict[str, Any]:
     # Run history (gradio keeps past calls in the browser's storage): off unless PLAYGROUND_RUN_HISTORY=1,
     # because a classroom PC is shared and a chat is personal; with it off, gradio also deletes runs an
     # earlier start had saved in that browser.
-    return {"css": CSS, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}
+    from playground.tabs.vram import CSS_VRAM
+
+    return {"css": CSS + CSS_VRAM, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}
