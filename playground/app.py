@@ -28,6 +28,14 @@ CSS = """
 .token-spans .tok { border-radius: 4px; padding: 2px 3px; margin: 1px; white-space: pre-wrap; }
 .token-spans .tok sub { font-size: 0.7em; opacity: 0.75; margin-left: 2px; }
 .token-spans .diff { outline: 2px solid #d62728; }
+/* Gradio 6 ships Source Sans Pro SemiBold as a 5 kB subset (static/fonts/SourceSansPro/SourceSansPro-SemiBold.woff2)
+   and declares no 700 face, so bold text took some glyphs from it and the rest from the system's DejaVu Sans Bold:
+   "GB" read "Gʙ", "NVIDIA" "NVIDIᴀ". The full Bold file gradio ships beside it serves both weights; declared
+   later, these faces win over gradio's. */
+@font-face { font-family: "Source Sans Pro"; font-weight: 600; font-style: normal;
+  src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+@font-face { font-family: "Source Sans Pro"; font-weight: 700; font-style: normal;
+  src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
 """
 
 
@@ -150,6 +158,4 @@ def launch_kwargs() -> dict[str, Any]:
     # Run history (gradio keeps past calls in the browser's storage): off unless PLAYGROUND_RUN_HISTORY=1,
     # because a classroom PC is shared and a chat is personal; with it off, gradio also deletes runs an
     # earlier start had saved in that browser.
-    from playground.tabs.vram import CSS_VRAM
-
-    return {"css": CSS + CSS_VRAM, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}
+    return {"css": CSS, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}

@@ -88,17 +88,6 @@ register({
     "vram.measure": ("Measure", "量測", "测量"),
 })
 
-# Page-wide CSS (app.py appends it to its CSS). Gradio 6 ships Source Sans Pro SemiBold as a 5 kB subset
-# (static/fonts/SourceSansPro/SourceSansPro-SemiBold.woff2) and declares no 700 face, so bold text took some
-# glyphs from it and the rest from the system's DejaVu Sans Bold: "GB" read "Gʙ", "NVIDIA" "NVIDIᴀ". The full
-# Bold file gradio ships beside it serves both weights; declared later, these faces win over gradio's.
-CSS_VRAM = """
-@font-face { font-family: "Source Sans Pro"; font-weight: 600; font-style: normal;
-  src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
-@font-face { font-family: "Source Sans Pro"; font-weight: 700; font-style: normal;
-  src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
-"""
-
 SOURCES = [("a named model", "model"), ("a parameter count", "count"), ("a full shape", "shape")]
 FIX_HEADERS = ["change", "new total per device", "fits"]
 
