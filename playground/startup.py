@@ -91,7 +91,7 @@ def _prepare() -> None:
 
 
 def _is_embedded(entry: object) -> bool:
-    return bool(getattr(entry, "embedded", None) or getattr(entry, "embedded_parts", None))
+    return bool(getattr(entry, "embedded", None) or getattr(entry, "parts", None))
 
 
 def start() -> None:
