@@ -28,14 +28,18 @@ stream (no per-request torch.Generator, so a seeded chat is not reproducible nex
 is one setting for the whole manager (a greedy and a sampled chat cannot share it); it returns at most the
 chosen token's log-probability (no top-5 alternatives from the logits); its per-request logits processors
 see only the last token of each row (`batch_data["input_ids"][0, logits_indices]`), so a repetition
-penalty over the reply is not possible. Its paged attention is built for CUDA graphs and static tensors.
+penalty over the reply is not possible. (Its paged attention and static tensors aim at CUDA graphs; its
+CPU speed was not measured, as the points above already rule it out.)
 A padded DynamicCache batch keeps the model's own forward pass and `model.generate`'s numerics.
 
 Numbers (SmolLM2-135M float32, this 2-core host shared with other work, raw batched forward with a
 200-token cache): one decode step at batch 1 / 4 / 8 took 40 / 60 / 77 ms with 1 OpenMP thread
 (25 / 66 / 104 tokens/s); with 2 threads 223 / 63 / 576 ms: when the other core is busy, 2 threads wait
 at ~600 barriers per step for a core that is not free. So the scheduler thread keeps 1 thread at every
-batch size (BATCH_THREADS), which also leaves a core to the web server.
+batch size (BATCH_THREADS), which also leaves a core to the web server. Through this module
+(benchmarks/bench_batching.py, 128 new tokens per greedy chat, same shared host, load average ~8):
+4 chats at once 13.7 tokens/s in all against 6.0 for one alone (2.3x), 8 chats 34.6 (5.8x, noise
+inflated), one alone 1.2x bare `model.generate` (which uses 2 threads and suffers the same load).
 
 Greedy replies: a lone reply is the same computation as `model.generate(do_sample=False)` (same tokens).
 In a batch, float32 matrix products over several rows may sum in another order than over one, so where
