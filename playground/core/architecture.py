@@ -242,10 +242,12 @@ def _find_config(source: ModelSource) -> tuple[Any, str]:
             converted = gguf_cache_dir(Path(source.location))
             if (converted / "config.json").is_file():
                 return AutoConfig.from_pretrained(str(converted)), "gguf"
-            if source.hub_id and _shipped_config(source.hub_id) is not None:
-                # A catalog GGUF not converted yet: its published config is the same and needs no
-                # ~5 s pass over the GGUF metadata.
-                return _shipped_config(source.hub_id), "shipped"
+            # A catalog GGUF not converted yet: its shipped config (the file's own where it differs from the
+            # Hub's, else the Hub's) needs no ~5 s pass over the GGUF metadata.
+            for key in (f"embedded:{source.name}", source.hub_id):
+                shipped = _shipped_config(key)
+                if shipped is not None:
+                    return shipped, "shipped"
             path = Path(source.location)
             return AutoConfig.from_pretrained(str(path.parent), gguf_file=path.name), "gguf"
     except ModelLoadError:

@@ -106,3 +106,18 @@ def test_chinese_lens_examples_on_qwen(qwen):
     hs = layers.hidden_states(qwen, "中國的首都是北京，日本的首都是")
     at = layers.lens_at(qwen, hs, -1, None)  # the model's own prediction
     assert hs.byte_pieces == () and at.target_text == "东京"
+
+
+def test_the_architecture_before_the_first_conversion_counts_what_will_load(qwen, monkeypatch, tmp_path):
+    """The shipped config of the embedded file (untied output layer) gives the converted model's count."""
+    from playground import config
+    from playground.core import architecture
+
+    architecture.model_shape.cache_clear()
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)  # nothing converted here: the shipped config answers
+    try:
+        shape = architecture.model_shape("Qwen2.5-Coder-0.5B-Instruct")
+        assert shape.source == "shipped"
+        assert shape.n_params == qwen.n_params == 630_167_424
+    finally:
+        architecture.model_shape.cache_clear()
