@@ -63,6 +63,7 @@ def _chats(lm: Any, prompts: list[list[int]]) -> tuple[float, int, list[int]]:
 
     b = batching.batcher_of(lm)
     before = dict(b.sizes) if b else {}
+    parked = b.parked if b else 0
     threads = [threading.Thread(target=consume, args=(g,)) for g in gens]
     t = time.perf_counter()
     for th in threads:
@@ -72,7 +73,11 @@ def _chats(lm: Any, prompts: list[list[int]]) -> tuple[float, int, list[int]]:
     secs = time.perf_counter() - t
     b = batching.batcher_of(lm)
     widest = max((k for k, v in b.sizes.items() if v > before.get(k, 0)), default=0)
+    _PARKED.append(b.parked - parked)
     return sum(g.new_tokens for g in gens) / secs, widest, [g.new_tokens for g in gens]
+
+
+_PARKED: list[int] = []  # rows parked (caller late by more than GRACE_S) per _chats call
 
 
 def _raw_steps(lm: Any) -> dict[str, float]:
@@ -134,6 +139,7 @@ def run() -> dict:
     prompts = [chat.build_prompt(lm.tokenizer, p).ids for p in PROMPTS]
     # warm-up: first forward passes of each path
     _generate(lm, prompts[0]), _chats(lm, prompts[:2])
+    _PARKED.clear()
 
     gen, one, four, eight, widest, tokens = [], [], [], [], {}, {}
     for _ in range(ROUNDS):  # interleaved, so load changes hit every figure alike
@@ -159,6 +165,7 @@ def run() -> dict:
         "four_chats_tokens_per_s": round(f, 2),
         "eight_chats_tokens_per_s": round(e, 2),
         "widest_batch": widest,  # the largest batch a decode step had, per number of chats
+        "rows_parked": sum(_PARKED),  # rows that left the batch for a late caller, over every measured run
         "tokens_per_chat": tokens,
         "one_vs_generate": {"value": round(o / g, 3), "target": ">= 0.95", "pass": o / g >= 0.95},
         "four_vs_one": {"value": round(f / o, 3), "target": ">= 2.0", "pass": f / o >= 2.0},

@@ -57,7 +57,8 @@ import threading
 import time
 from typing import Any
 
-GRACE_S = 0.02  # how long a decode step waits for a row whose caller has not asked again yet
+GRACE_S = 0.05  # how long a decode step waits for a row whose caller has not asked again yet (a thread
+# consuming a reply is back in ~1 ms, but on a loaded host the OS may not run it for tens of ms)
 IDLE_EXIT_S = 2.0  # the scheduler thread ends when no reply has asked for this long (it restarts on demand)
 BATCH_THREADS = 1  # OpenMP threads of the scheduler thread, at every batch size (see the module docstring)
 PREFILL_THREADS = 1  # and of a prefill: a core stays free for the web server (as a lone reply always did)
@@ -207,6 +208,7 @@ class Batcher:
         self.prefills = 0
         self.steps = 0
         self.sizes: dict[int, int] = {}  # batch size -> decode steps run at that size
+        self.parked = 0  # rows moved out of the batch because their caller was late
 
     def open(self, input_ids: list[int]) -> Slot:
         slot = Slot(self, input_ids)
@@ -352,10 +354,12 @@ class Batcher:
         from transformers import DynamicCache
 
         if len(self.rows) == 1 and bool(self.mask.all()):  # the only row: hand its cache over as it is
+            self.parked += 1
             s = self.rows[0]
             s.cache, s.mask = self.cache, self.mask
             self.rows, self.cache, self.mask = [], None, None
             return
+        self.parked += len(slots)
         for s in slots:
             i = self.rows.index(s)
             cols = self.mask[i].nonzero().flatten()

@@ -144,6 +144,25 @@ def test_stopping_one_chat_leaves_the_others_going(lm):
     assert b.rows == [] and b.cache is None and b.thread is None
 
 
+def test_a_consumer_that_goes_away_stops_its_chat_only(lm):
+    a_ids, b_ids = _ids(lm, QUESTIONS[0]), _ids(lm, QUESTIONS[2])
+    a = Generation(lm, a_ids, Sampling(greedy=True, max_new_tokens=N))
+    b = Generation(lm, b_ids, Sampling(greedy=True, max_new_tokens=N))
+    ta = threading.Thread(target=_stream, args=(a,))
+    ta.start()
+    it = in_background(b)
+    while len(b.token_ids) < 3:
+        next(it)
+    it.close()  # as when the browser disconnects: the stream is closed, the stop event set
+    ta.join(timeout=600)
+    t0 = time.perf_counter()
+    while b.finish_reason is None and time.perf_counter() - t0 < 60:
+        time.sleep(0.05)
+    assert b.finish_reason == "stopped" and 3 <= len(b.token_ids) < N
+    assert a.finish_reason == "length" and len(a.token_ids) == N
+    _same_or_near_tie(lm, a_ids, a.token_ids, _generate(lm, a_ids))
+
+
 def test_a_chat_joining_midway_matches_generate(lm):
     a_ids, b_ids = _ids(lm, QUESTIONS[2]), _ids(lm, QUESTIONS[0])
     a_ref, b_ref = _generate(lm, a_ids, 40), _generate(lm, b_ids, 16)
