@@ -210,7 +210,7 @@ def run() -> dict:
                                   "p50_ms": round(1000 * _pct(secs, 0.5), 1),
                                   "p95_ms": round(1000 * _pct(secs, 0.95), 1),
                                   "max_ms": round(1000 * max(secs), 1) if secs else None,
-                                  # until the server said "processing": gradio's queue (and the HTTP round trip)
+                                  # until this client heard "processing": gradio's queue, the round trip, both sides' scheduling
                                   "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1),
                                   "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1)}
     tok = [r for r in log if r["endpoint"] == "/tokenize" and not r["error"]]
