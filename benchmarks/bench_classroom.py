@@ -211,8 +211,8 @@ def run() -> dict:
                                   "p95_ms": round(1000 * _pct(secs, 0.95), 1),
                                   "max_ms": round(1000 * max(secs), 1) if secs else None,
                                   # until this client heard "processing": gradio's queue, the round trip, both sides' scheduling
-                                  "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1),
-                                  "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1)}
+                                  "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1) if queued else None,
+                                  "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1) if queued else None}
     tok = [r for r in log if r["endpoint"] == "/tokenize" and not r["error"]]
     windows = _windows([(r["start"], r["seconds"]) for r in tok])
     worst = max((x for x in windows if x is not None), default=float("nan"))
