@@ -7,6 +7,13 @@ string up; unknown keys come back as the key itself, so a missing translation is
 The page-level switch lives in the app factory: components created through
 `Translatable.make()` are remembered and re-labelled when the language changes.
 
+One mechanism, the in-page switch, rather than gradio's gr.I18n (which follows the browser's locale): a
+classroom's projector or a shared PC often runs a browser whose locale is not the class's language, and
+the teacher must be able to switch the page in front of everyone. Results that carry words (verdicts,
+notes, table headers, chart titles) are worded by the tab from codes and numbers the core returns, in
+the language the page sends with the request (`ctx.lang`, the switch itself, as the last input; API
+callers may pass "en", "zh-Hant" or "zh-Hans", English by default).
+
 Not here: messages of errors raised by the core (they stay English, as they name values).
 """
 
@@ -31,13 +38,15 @@ def register(strings: dict[str, tuple[str, str, str]]) -> None:
         _STRINGS[key] = tuple(triple)  # type: ignore[assignment]
 
 
-def t(key: str, lang: str = "en") -> str:
-    """The string for `key` in `lang` ('en', 'zh-Hant', 'zh-Hans'); the key itself if unknown."""
+def t(key: str, lang: str | None = "en", **values: object) -> str:
+    """The string for `key` in `lang` ('en', 'zh-Hant', 'zh-Hans'; None or unknown -> English), with
+    `values` filled in by str.format: t("vram.fits", "zh-Hant", total="3.2 GB"). The key itself if unknown."""
     triple = _STRINGS.get(key)
     if triple is None:
         _MISSING.add(key)
         return key
-    return triple[LANGS.index(lang) if lang in LANGS else 0]
+    text = triple[LANGS.index(lang) if lang in LANGS else 0]
+    return text.format(**values) if values else text
 
 
 def keys() -> list[str]:

@@ -36,6 +36,7 @@ class TabContext:
     model_picker: gr.Dropdown | None = None  # the bar's model name, for Examples that switch the model
     status: gr.Textbox | None = None  # the bar's status line
     refresh_status: Callable[..., Any] | None = None  # refresh_status(event): update the status line after it
+    lang: gr.Radio | None = None  # the page's language ("en", "zh-Hant", "zh-Hans"): last input of worded results
 
     def after_model(self, event: Any) -> Any:
         """Chain a status-line refresh after an event that may have loaded (or waited for) a model."""
