@@ -32,14 +32,14 @@ penalty over the reply is not possible. (Its paged attention and static tensors 
 CPU speed was not measured, as the points above already rule it out.)
 A padded DynamicCache batch keeps the model's own forward pass and `model.generate`'s numerics.
 
-Numbers (SmolLM2-135M float32, this 2-core host shared with other work, raw batched forward with a
-200-token cache): one decode step at batch 1 / 4 / 8 took 40 / 60 / 77 ms with 1 OpenMP thread
-(25 / 66 / 104 tokens/s); with 2 threads 223 / 63 / 576 ms: when the other core is busy, 2 threads wait
-at ~600 barriers per step for a core that is not free. So the scheduler thread keeps 1 thread at every
-batch size (BATCH_THREADS), which also leaves a core to the web server. Through this module
-(benchmarks/bench_batching.py, 128 new tokens per greedy chat, same shared host, load average ~8):
-4 chats at once 13.7 tokens/s in all against 6.0 for one alone (2.3x), 8 chats 34.6 (5.8x, noise
-inflated), one alone 1.2x bare `model.generate` (which uses 2 threads and suffers the same load).
+Numbers (SmolLM2-135M float32, this 2-core host, shared with other work; benchmarks/bench_batching.py):
+one raw decode step over a 200-token cache at batch 1 / 4 / 8 took 41 / 62 / 78 ms with 1 OpenMP
+thread and 41 / 76 / 84 ms with 2 (in a busier moment: 40 / 60 / 77 against 223 / 63 / 576 ms, as two
+threads wait at ~600 barriers per step for a core that is not free). So the scheduler thread keeps 1
+thread at every batch size (BATCH_THREADS), which also leaves a core to the web server. Through this
+module, 128 new tokens per greedy chat, consumed as the Chat tab does: one chat alone 23.8 tokens/s
+(1.08x bare `model.generate`, 22.0), 4 chats at once 57.7 in all (2.4x), 8 chats 90.0 (3.8x); a tokenize
+call in the same process while 8 chats stream: p95 0.5 ms.
 
 Greedy replies: a lone reply is the same computation as `model.generate(do_sample=False)` (same tokens).
 In a batch, float32 matrix products over several rows may sum in another order than over one, so where
