@@ -25,7 +25,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 MODEL = "SmolLM2-135M-Instruct"
 STUDENTS = int(os.environ.get("PLAYGROUND_CLASSROOM_STUDENTS", "16"))  # simulated students, one session each
@@ -43,7 +44,7 @@ CHAT_MESSAGES = ("What is a token?", "Why is the sky blue?", "Name three fruits.
 
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))] if xs else float("nan")
 
 
 def _steps(vram_args: list[Any], rng: random.Random) -> list[tuple[str, Callable[[], tuple]]]:
@@ -114,7 +115,7 @@ def _student(k: int, url: str, vram_args: list[Any], t0: float, log: list[dict],
         time.sleep(rng.expovariate(1.0 / THINK) if THINK > 0 else 0.0)
 
 
-_PROBE = """
+_PROBE = f"""
 import json, sys, time
 from gradio_client import Client
 url, seconds = sys.argv[1], float(sys.argv[2])
@@ -122,11 +123,11 @@ c = Client(url, verbose=False)
 out, t0 = [], time.perf_counter()
 while time.perf_counter() - t0 < seconds:
     t = time.perf_counter()
-    c.predict(%r, "Hello world, 大家好", True, api_name="/tokenize")
+    c.predict({MODEL!r}, "Hello world, 大家好", True, api_name="/tokenize")
     out.append((t - t0, time.perf_counter() - t))
-    time.sleep(%r)
+    time.sleep({PROBE_EVERY!r})
 print(json.dumps(out))
-""" % (MODEL, PROBE_EVERY)
+"""
 
 
 def _probe(url: str) -> Any:
@@ -210,7 +211,8 @@ def run() -> dict:
                                   "p50_ms": round(1000 * _pct(secs, 0.5), 1),
                                   "p95_ms": round(1000 * _pct(secs, 0.95), 1),
                                   "max_ms": round(1000 * max(secs), 1) if secs else None,
-                                  # until this client heard "processing": gradio's queue, the round trip, both sides' scheduling
+                                  # until this client heard "processing": gradio's queue, the round trip and
+                                  # both sides' scheduling
                                   "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1) if queued else None,
                                   "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1) if queued else None}
     tok = [r for r in log if r["endpoint"] == "/tokenize" and not r["error"]]

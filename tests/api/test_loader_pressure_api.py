@@ -4,7 +4,8 @@ Session B first loads the int8 variant (/load_model): with the default float32 c
 are full. Then session A streams a long greedy /chat, and meanwhile B loads bfloat16 (which must evict
 int8, never A's pinned float32 copy), computes with it (/next_token, JSON choice), reads attention
 (/attention: an eager sibling of the float32 copy) and asks for int8 again (evicting bfloat16). A's reply
-must equal `model.generate` token for token. The core version of this, with a one-slot loader: tests/core/test_loader_pressure.py.
+must equal `model.generate` token for token.
+The core version of this, with a one-slot loader: tests/core/test_loader_pressure.py.
 """
 
 from __future__ import annotations

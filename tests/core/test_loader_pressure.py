@@ -78,7 +78,8 @@ def test_a_full_loader_refuses_others_and_lends_eager_attention_while_a_chat_str
         except LoaderBusyError as exc:
             seen["busy"] = str(exc)
         with loader.use(None, attn_implementation="eager") as eager:
-            assert eager.model.model.embed_tokens.weight.data_ptr() == chat_lm.model.model.embed_tokens.weight.data_ptr()
+            shared = eager.model.model.embed_tokens.weight
+            assert shared.data_ptr() == chat_lm.model.model.embed_tokens.weight.data_ptr()
             with torch.no_grad():
                 out = eager.model(torch.tensor([ids[:12]]), output_attentions=True)
             seen["attention_layers"] = len(out.attentions)
