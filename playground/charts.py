@@ -16,25 +16,39 @@ PALETTE = ("#fde68a", "#bbf7d0", "#bfdbfe", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a
 BLUE, ORANGE, GREY = "#2563eb", "#ea580c", "#9ca3af"
 
 
+def plural(n: int, noun: str) -> str:
+    """The noun agreeing with its count: (1, 'token') -> 'token', (2, 'token') -> 'tokens'."""
+    return noun if n == 1 else noun + "s"
+
+
 def next_token_chart(view: SamplingView, title: str = "") -> go.Figure:
     """Bars for the most likely tokens: temperature-1 probability faintly behind, the tempered one,
-    greyed out where top-k/top-p removed the token, and the renormalized probability of the rest."""
+    greyed out where top-k/top-p removed the token, and the renormalized probability of the rest.
+
+    At T=1 the tempered probabilities are the temperature-1 ones: one bar, not two with the same name.
+    """
     labels = [f"{show_piece(c.text)}<br><sub>{c.id}</sub>" for c in view.candidates]
     fig = go.Figure()
-    fig.add_bar(x=labels, y=[c.prob for c in view.candidates], name="temperature 1",
-                marker_color="rgba(37,99,235,0.18)", offsetgroup=0,
-                hovertemplate="%{x}<br>p(T=1) = %{y:.4f}<extra></extra>")
-    fig.add_bar(x=labels, y=[c.tempered for c in view.candidates], name=f"temperature {view.temperature:g}",
+    if view.temperature != 1:
+        fig.add_bar(x=labels, y=[c.prob for c in view.candidates], name="before temperature (T=1)",
+                    marker_color="rgba(37,99,235,0.18)", offsetgroup=0,
+                    hovertemplate="%{x}<br>p(T=1) = %{y:.4f}<extra></extra>")
+        tempered = f"after temperature (T={view.temperature:g})"
+    else:
+        tempered = "probability (T=1)"
+    fig.add_bar(x=labels, y=[c.tempered for c in view.candidates], name=tempered,
                 marker_color=[BLUE if c.kept else GREY for c in view.candidates], offsetgroup=1,
-                hovertemplate="%{x}<br>p(T) = %{y:.4f}<extra></extra>")
+                hovertemplate=f"%{{x}}<br>p(T={view.temperature:g}) = %{{y:.4f}}<extra></extra>")
     fig.add_bar(x=labels, y=[c.final for c in view.candidates], name="after top-k / top-p (renormalized)",
                 marker_color=ORANGE, offsetgroup=2,
                 hovertemplate="%{x}<br>sampled with p = %{y:.4f}<extra></extra>")
     fig.update_layout(
-        title=title or (f"Next-token candidates: entropy {view.entropy_bits:.2f} bits at T=1, "
-                        f"{view.kept_count:,} token(s) may be sampled"),
+        # Details on a smaller second line: Plotly does not wrap a title, and a phone is 390 pixels wide.
+        title=title or (f"Next-token candidates<br><sup>entropy {view.entropy_bits:.2f} bits at T=1, "
+                        f"{view.kept_count:,} {plural(view.kept_count, 'token')} may be sampled</sup>"),
         barmode="group", bargap=0.15, yaxis_title="probability", yaxis_range=[0, 1.02],
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-        margin=dict(l=50, r=20, t=80, b=60), height=420, template="plotly_white",
+        # The legend under the bars: above them it wraps to two rows on a phone and covers the title.
+        legend=dict(orientation="h", y=-0.2, yanchor="top", x=0),
+        margin=dict(l=50, r=20, t=95, b=60), height=460, template="plotly_white",
     )
     return fig

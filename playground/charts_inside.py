@@ -6,6 +6,7 @@ Core dataclasses in, figures out. No gradio, no torch.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -17,7 +18,7 @@ from playground.core.tokens import show_piece
 
 BLUE, ORANGE, GREY = "#2563eb", "#ea580c", "#9ca3af"
 # One colour per query vector in the PCA scatter (cycled).
-GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777")
+GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#a16207", "#db2777")
 
 
 def _labels(tokens: tuple[str, ...]) -> list[str]:
@@ -25,8 +26,12 @@ def _labels(tokens: tuple[str, ...]) -> list[str]:
     return [f"{i}:{show_piece(t)}" for i, t in enumerate(tokens)]
 
 
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title=title, template="plotly_white", height=height, margin=dict(l=60, r=20, t=70, b=60))
+def _layout(fig: go.Figure, title: str, height: int, note: str = "") -> go.Figure:
+    """The common look. `note` goes on a smaller second title line: Plotly does not wrap a title, and one
+    long line runs off a phone's 390-pixel screen."""
+    text = f"{title}<br><sup>{note}</sup>" if note else title
+    fig.update_layout(title=text, template="plotly_white", height=height,
+                      margin=dict(l=60, r=20, t=85 if note else 70, b=60))
     return fig
 
 
@@ -34,42 +39,114 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 
 
 def neighbors_bar(r: NeighborsResult) -> go.Figure:
-    """Horizontal bars of cosine similarity, one panel per query vector, best at the top."""
+    """Horizontal bars of cosine similarity, one panel per query vector (stacked), best at the top.
+
+    One column: token labels sit left of each panel, and side by side they ran over the next panel's
+    bars on a phone. The panels share the similarity axis, so lengths compare across queries.
+    """
     n = len(r.groups)
-    cols = min(n, 2)  # token labels sit left of each panel: more columns would overlap them
-    rows = math.ceil(n / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[show_piece(g.label) for g in r.groups],
-                        horizontal_spacing=0.3, vertical_spacing=min(0.2, 0.6 / rows))
+    k = max((len(g.neighbors) for g in r.groups), default=1)
+    height = 110 + n * (50 + 20 * k)  # pixels: 20 per bar, 50 per panel title and gap, 110 for the rest
+    fig = make_subplots(rows=n, cols=1, subplot_titles=[show_piece(g.label) for g in r.groups],
+                        shared_xaxes=True, vertical_spacing=min(0.3, 45 / height))
     for i, g in enumerate(r.groups):
         nb = list(reversed(g.neighbors))
         fig.add_bar(x=[x.similarity for x in nb], y=[f"{show_piece(x.text)} ({x.token_id})" for x in nb],
                     orientation="h", marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)], showlegend=False,
-                    hovertemplate="%{y}<br>cosine %{x:.4f}<extra></extra>", row=i // cols + 1, col=i % cols + 1)
-    fig.update_xaxes(title_text="cosine similarity")
-    k = max((len(g.neighbors) for g in r.groups), default=1)
+                    hovertemplate="%{y}<br>cosine %{x:.4f}<extra></extra>", row=i + 1, col=1)
+    fig.update_xaxes(title_text="cosine similarity", row=n, col=1)
+    fig.update_xaxes(showticklabels=True)
     space = "input embedding (embed_tokens)" if r.space == "input" else "output embedding (lm_head)"
-    return _layout(fig, f"Nearest tokens to '{r.query}' in the {space}", max(320, rows * (80 + 22 * k)))
+    return _layout(fig, f"Nearest tokens to '{r.query}'", height, f"in the {space}")
+
+
+# Labels a PCA point may take, tried in this order; (dx, dy) in label heights/widths from the point.
+_PLACES = (("top center", 0.0, 1.0), ("bottom center", 0.0, -1.0), ("middle right", 0.6, 0.0),
+           ("middle left", -0.6, 0.0), ("top right", 0.6, 1.0), ("bottom left", -0.6, -1.0))
+
+
+def _label_width(text: str) -> float:
+    """Rough width of a label in pixels at font size 12: CJK characters are about twice as wide."""
+    return sum(12.0 if ord(c) > 0x2E80 else 7.0 for c in text) + 4
+
+
+def _place_labels(xs: list[float], ys: list[float], texts: list[str], span: tuple[float, float],
+                  markers: Sequence[tuple[float, float]] = (), size: tuple[float, float] = (480.0, 330.0)) -> list[str]:
+    """A textposition for each label, greedily avoiding labels already placed and the `markers` (Plotly has
+    no collision handling). Boxes are estimated in pixels of a `size` plot area over the padded axis
+    ranges; a label that fits nowhere goes on top."""
+    sx, sy = size[0] / ((span[0] or 1.0) * 1.3), size[1] / ((span[1] or 1.0) * 1.3)  # 15% padding each side
+    taken = [(mx * sx - 6, my * sy - 6, mx * sx + 6, my * sy + 6) for mx, my in markers]
+    out = []
+    for x, y, text in zip(xs, ys, texts):
+        w, h = _label_width(text), 16.0
+        px, py = x * sx, y * sy
+        own = (px - 6, py - 6, px + 6, py + 6)
+        choice = _PLACES[0][0]
+        for name, dx, dy in _PLACES:
+            cx, cy = px + dx * (w / 2 + 8), py + dy * (h / 2 + 8)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                       for b in taken if b != own):
+                choice = name
+                taken.append(box)
+                break
+        out.append(choice)
+    return out
 
 
 def neighbors_scatter(r: NeighborsResult) -> go.Figure:
-    """The query vectors (stars) and their neighbours (dots) on the first two principal axes."""
+    """The query vectors (stars) and their neighbours (dots) on the first two principal axes.
+
+    One colour per query vector. Only the queries and the nearest few neighbours of each carry a label
+    (more labels pile up into an unreadable clump); every point names itself on hover.
+    """
     fig = go.Figure()
+    n_groups = max(len(r.groups), 1)
+    labelled = max(1, min(5, 8 // n_groups))  # nearest neighbours labelled per query: 5 for one query, 1 for 8+
+    xs_all, ys_all = [p.x for p in r.points], [p.y for p in r.points]
+    span = (max(xs_all, default=0) - min(xs_all, default=0), max(ys_all, default=0) - min(ys_all, default=0))
+    # Label order: queries first, then each group's nearest, so the important labels get the free places.
+    label_pts = [p for p in r.points if p.is_query]
+    for g in range(len(r.groups)):
+        label_pts += [p for p in r.points if p.group == g and not p.is_query][:labelled]
+    places = dict(zip(map(id, label_pts), _place_labels([p.x for p in label_pts], [p.y for p in label_pts],
+                                                        [show_piece(p.label) for p in label_pts], span,
+                                                        [(p.x, p.y) for p in r.points])))
     for g, group in enumerate(r.groups):
         colour = GROUP_COLOURS[g % len(GROUP_COLOURS)]
-        pts = [p for p in r.points if p.group == g]
-        for is_query in (False, True):
-            sel = [p for p in pts if p.is_query == is_query]
-            fig.add_scatter(
-                x=[p.x for p in sel], y=[p.y for p in sel], text=[show_piece(p.label) for p in sel],
-                mode="markers+text", textposition="top center",
-                name=("query " if is_query else "") + show_piece(group.label),
-                marker=dict(color=colour, size=16 if is_query else 9, symbol="star" if is_query else "circle",
-                            line=dict(width=1, color="#111827") if is_query else None),
-                hovertemplate="%{text}<extra></extra>", legendgroup=str(g), showlegend=is_query)
+        query = show_piece(group.label)
+        near = [p for p in r.points if p.group == g and not p.is_query]  # in neighbour order, nearest first
+        sims = [n.similarity for n in group.neighbors]
+        fig.add_scatter(
+            x=[p.x for p in near], y=[p.y for p in near],
+            text=[show_piece(p.label) if i < labelled else "" for i, p in enumerate(near)],
+            textposition=[places.get(id(p), "top center") for p in near],
+            customdata=[[show_piece(p.label), i + 1, sims[i] if i < len(sims) else float("nan")]
+                        for i, p in enumerate(near)],
+            mode="markers+text", textfont=dict(size=12, color=colour), name=query, legendgroup=str(g),
+            showlegend=False, marker=dict(color=colour, size=9, opacity=0.8),
+            hovertemplate=f"%{{customdata[0]}}<br>neighbour %{{customdata[1]}} of {query}"
+                          "<br>cosine %{customdata[2]:.3f}<extra></extra>")
+        q = [p for p in r.points if p.group == g and p.is_query]
+        fig.add_scatter(
+            x=[p.x for p in q], y=[p.y for p in q], text=[query] * len(q),
+            textposition=[places.get(id(p), "top center") for p in q], mode="markers+text",
+            textfont=dict(size=13, color="#111827"), name=f"query {query}", legendgroup=str(g),
+            marker=dict(color=colour, size=18, symbol="star", line=dict(width=1, color="#111827")),
+            hovertemplate="query %{text}<extra></extra>")
     a, b = r.explained_variance
+    # Room around the points for their labels; a degenerate PCA (under 3 points) gets a unit square.
+    for axis, values, extent in (("x", xs_all, span[0]), ("y", ys_all, span[1])):
+        pad = 0.15 * extent if extent > 1e-9 else 1.0
+        rng = [min(values, default=0) - pad, max(values, default=0) + pad]
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(range=rng, zeroline=False)
     fig.update_xaxes(title_text=f"PC1 ({a:.0%} of variance)")
     fig.update_yaxes(title_text=f"PC2 ({b:.0%} of variance)")
-    return _layout(fig, "PCA of the unit-length vectors (2D)", 480)
+    fig = _layout(fig, "PCA of the vectors (2D)", 500, "unit length; stars are the queries")
+    # The legend under the plot: above it, two rows on a phone ran into the title.
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
+    return fig
 
 
 # --------------------------------------------------------------------------- layers
@@ -89,8 +166,8 @@ def norms_heatmap(s: LayerStats) -> go.Figure:
                                hovertemplate="layer %{y}<br>token %{x}<br>norm %{customdata:.2f}<extra></extra>"))
     fig.update_yaxes(title_text="layer (0 = embedding output)", autorange="reversed")
     fig.update_xaxes(title_text="token")
-    note = "; last row: after the final norm" if s.last_is_normed else ""
-    return _layout(fig, f"L2 norm of the hidden state per layer and token (log colour scale{note})", 520)
+    note = "; last row after the final norm" if s.last_is_normed else ""
+    return _layout(fig, "L2 norm of the hidden states", 520, f"log colour scale{note}")
 
 
 # One trace per token: past this many a browser slows down and the legend is unreadable.
@@ -109,13 +186,13 @@ def norms_lines(s: LayerStats) -> go.Figure:
     fig.update_xaxes(title_text="layer (0 = embedding output)")
     fig.update_yaxes(title_text="L2 norm", type="log")
     shown = f" (the last {MAX_LINES} tokens)" if first else ""
-    return _layout(fig, f"Norm of each token's hidden state across layers{shown}", 440)
+    return _layout(fig, "Norm of each token's hidden state", 440, f"across layers{shown}")
 
 
 def next_cosine_heatmap(s: LayerStats) -> go.Figure:
     """cos(h_l, h_{l+1}) per token, with the mean over tokens as a line below."""
     fig = make_subplots(rows=2, cols=1, row_heights=[0.7, 0.3], vertical_spacing=0.12, shared_xaxes=False)
-    ys = [f"{l}→{l + 1}" for l in range(len(s.next_cosine))]
+    ys = [f"{i}→{i + 1}" for i in range(len(s.next_cosine))]
     fig.add_trace(go.Heatmap(z=s.next_cosine, x=_labels(s.tokens), y=ys, colorscale="RdBu", zmid=0, zmin=-1, zmax=1,
                              colorbar=dict(title="cos", len=0.65, y=0.68),
                              hovertemplate="layers %{y}<br>token %{x}<br>cos %{z:.3f}<extra></extra>"), row=1, col=1)
@@ -123,21 +200,33 @@ def next_cosine_heatmap(s: LayerStats) -> go.Figure:
                     hovertemplate="layers %{x}<br>mean cos %{y:.3f}<extra></extra>", row=2, col=1)
     fig.update_yaxes(autorange="reversed", title_text="layer → next", row=1, col=1)
     fig.update_yaxes(title_text="mean cos", row=2, col=1)
-    return _layout(fig, "Cosine similarity of each layer's hidden state to the next", 640)
+    return _layout(fig, "Cosine similarity to the next layer", 640, "of each token's hidden state")
+
+
+# Light to mid blue, so that the dark cell text stays readable on every cell (contrast >= 4.8:1 at p = 1).
+LENS_SCALE = ((0.0, "#f8fafc"), (0.35, "#dbeafe"), (0.7, "#93c5fd"), (1.0, "#3b82f6"))
+# Past this many positions the cells are too narrow for text: the tokens are shown on hover only.
+LENS_TEXT_POSITIONS = 24
 
 
 def lens_heatmap(g: LensGrid) -> go.Figure:
     """Logit lens: the top token of every layer at every position, coloured by its probability."""
     x = [f"{p}:{show_piece(g.tokens[p])}" for p in g.positions]
     text = [[show_piece(t) for t in row] for row in g.top_texts]
+    written = len(g.positions) <= LENS_TEXT_POSITIONS
     fig = go.Figure(go.Heatmap(
-        z=g.top_probs, x=x, y=list(range(len(g.top_probs))), text=text, texttemplate="%{text}",
-        textfont=dict(size=9), colorscale="Blues", zmin=0, zmax=1, colorbar=dict(title="p(top)"),
+        z=g.top_probs, x=x, y=list(range(len(g.top_probs))), text=text,
+        texttemplate="%{text}" if written else None, textfont=dict(size=13, color="#0f172a"),
+        colorscale=[list(stop) for stop in LENS_SCALE], zmin=0, zmax=1, xgap=1, ygap=1,
+        colorbar=dict(title="p(top)", thickness=14),
         hovertemplate="layer %{y}<br>after %{x}<br>top %{text}<br>p %{z:.3f}<extra></extra>"))
-    fig.update_yaxes(title_text="layer (0 = embedding output)", autorange="reversed")
-    fig.update_xaxes(title_text="position (the prediction is for the next token)")
-    return _layout(fig, "Logit lens: each layer's top next-token guess (final norm + LM head)",
-                   max(520, 18 * len(g.top_probs) + 140))
+    fig.update_yaxes(title_text="layer (0 = embedding output)", autorange="reversed", tickfont=dict(size=12))
+    fig.update_xaxes(title_text="position (the prediction is for the next token)", tickfont=dict(size=12))
+    hover = "" if written else "; hover a cell for its token"
+    fig = _layout(fig, "Logit lens: each layer's top next-token guess", max(520, 26 * len(g.top_probs) + 160),
+                  f"final norm + LM head{hover}")
+    fig.update_layout(plot_bgcolor="#ffffff")
+    return fig
 
 
 def lens_rank_chart(at: LensAtPosition) -> go.Figure:
@@ -154,8 +243,10 @@ def lens_rank_chart(at: LensAtPosition) -> go.Figure:
     fig.update_yaxes(title_text="rank (1 = top)", type="log", autorange="reversed", secondary_y=False)
     fig.update_yaxes(title_text="probability", range=[0, 1], secondary_y=True)
     fig.update_xaxes(title_text="layer (0 = embedding output)")
-    return _layout(fig, f"Rank of '{show_piece(at.target_text)}' after '{show_piece(at.token)}' "
-                        f"(position {at.position}) across layers", 420)
+    fig = _layout(fig, f"Rank of '{show_piece(at.target_text)}' across layers", 440,
+                  f"after '{show_piece(at.token)}' (position {at.position})")
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))  # beside the plot it squeezes a phone
+    return fig
 
 
 # --------------------------------------------------------------------------- attention

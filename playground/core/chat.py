@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from playground import config
+from playground.core.tokens import token_text
 from playground.errors import InputError
 
 MODES = ("official", "homemade", "none")
@@ -315,9 +316,9 @@ def confidences(steps: Sequence[Any], tokenizer: Any) -> list[TokenConfidence]:
     """generate.Step list -> TokenConfidence list (no model call: the steps carry the probabilities)."""
     out = []
     for s in steps:
-        alts = tuple((tokenizer.decode([i], skip_special_tokens=False), round(p, 6))
+        alts = tuple((token_text(tokenizer, i), round(p, 6))
                      for i, p in zip(s.top_ids, s.top_probs))
-        out.append(TokenConfidence(s.token_id, tokenizer.decode([s.token_id], skip_special_tokens=False),
+        out.append(TokenConfidence(s.token_id, token_text(tokenizer, s.token_id),
                                    round(s.prob, 6), alts))
     return out
 

@@ -24,31 +24,14 @@ from typing import Any
 
 import torch
 
-from playground.core.tokens import byte_pieces, check_text, is_byte_level, token_bytes
+# token_text lives in core/tokens.py (how every tab shows a token); core/layers still imports it from here.
+from playground.core.tokens import byte_pieces, check_text, token_text
 from playground.errors import InputError
 
 SPACES = ("input", "output")
 MODES = ("each", "mean")
 # A word or a short phrase: in "each" mode every piece gets its own neighbour list and chart.
 MAX_PIECES = 16
-
-
-# --------------------------------------------------------------------------- token display
-
-
-def token_text(tokenizer: Any, token_id: int) -> str:
-    """How one token reads: 11977 -> ' apple'; a piece of a UTF-8 character -> '<0xE8>'.
-
-    Decoding one id alone turns a partial UTF-8 sequence into U+FFFD, which hides which bytes the
-    token holds; then the token's bytes are shown: whole characters as text, stray bytes as <0xE8>.
-    """
-    text = tokenizer.decode([int(token_id)])
-    if "\ufffd" not in text:
-        return text
-    raw = tokenizer.convert_ids_to_tokens(int(token_id)) or ""
-    data = token_bytes(raw, is_byte_level(tokenizer))
-    decoded = data.decode("utf-8", errors="surrogateescape")  # stray byte b -> U+DC00 + b
-    return "".join(f"<0x{ord(c) - 0xDC00:02X}>" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in decoded)
 
 
 # --------------------------------------------------------------------------- the kept normalized table

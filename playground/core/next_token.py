@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from playground.core.tokens import token_text
 from playground.errors import InputError
 
 
@@ -52,7 +53,7 @@ class Candidate:
     rank: int  # 1 = most likely at temperature 1
     id: int
     token: str  # raw vocabulary string, e.g. 'Ġ2'
-    text: str  # decoded piece, e.g. ' 2'
+    text: str  # how the piece reads (core.tokens.token_text): ' 2'; a byte piece reads '<0xE8>'
     logit: float
     prob: float  # softmax at temperature 1
     tempered: float  # softmax(logits / T)
@@ -136,9 +137,9 @@ def sampling_view(logits: torch.Tensor, tokenizer: Any, temperature: float = 1.0
     top = torch.topk(logits, min(show, vocab))
     ids = top.indices.tolist()
     raws = tokenizer.convert_ids_to_tokens(ids)
-    cands = [Candidate(rank=i + 1, id=tid, token=raw or "", text=tokenizer.decode([tid]), logit=float(logits[tid]),
-                       prob=float(probs[tid]), tempered=float(tempered[tid]), kept=bool(mask[tid]),
-                       final=float(final[tid]))
+    cands = [Candidate(rank=i + 1, id=tid, token=raw or "", text=token_text(tokenizer, tid),
+                       logit=float(logits[tid]), prob=float(probs[tid]), tempered=float(tempered[tid]),
+                       kept=bool(mask[tid]), final=float(final[tid]))
              for i, (tid, raw) in enumerate(zip(ids, raws))]
     return SamplingView(cands, float(temperature), int(top_k), float(top_p), entropy_bits(probs),
                         entropy_bits(tempered), int(mask.sum()), kept_mass)

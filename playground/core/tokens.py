@@ -259,3 +259,31 @@ def check_text(text: str | None, max_chars: int, what: str = "text", allow_blank
 def show_piece(text: str) -> str:
     """Make whitespace visible in a token: ' good' -> '␣good', '\\n' -> '↵'."""
     return text.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍")
+
+
+# --------------------------------------------------------------------------- the one way to show a token
+# Every tab shows a token through these: whole characters as text, a byte piece (part of a character's
+# UTF-8 bytes) as <0xE8>, the notation SentencePiece vocabularies use for their byte tokens.
+
+
+def bytes_text(data: bytes) -> str:
+    """Whole characters as text, stray bytes as <0xHH>.
+
+    b' \\xe5\\xa4\\xa7' -> ' 大';  b'\\xe8\\x98' (two of 蘋's three bytes) -> '<0xE8><0x98>'.
+    """
+    decoded = data.decode("utf-8", errors="surrogateescape")  # a stray byte b becomes U+DC00 + b
+    return "".join(f"<0x{ord(c) - 0xDC00:02X}>" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in decoded)
+
+
+def token_text(tokenizer: Any, token_id: int) -> str:
+    """How one token reads: 11977 -> ' apple' (SmolLM2); a piece of 蘋 (E8 98 8B) -> '<0xE8>'.
+
+    Decoding one id alone turns a partial UTF-8 sequence into U+FFFD, which hides which bytes the
+    token holds; then the token's bytes are shown through `bytes_text`. Special tokens read as
+    themselves ('<|im_end|>').
+    """
+    text = tokenizer.decode([int(token_id)], skip_special_tokens=False)
+    if "\ufffd" not in text:
+        return text
+    raw = tokenizer.convert_ids_to_tokens(int(token_id)) or ""
+    return bytes_text(token_bytes(raw, is_byte_level(tokenizer)))

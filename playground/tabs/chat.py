@@ -16,6 +16,7 @@ from playground import config
 from playground.charts_chat import confidence_html, prompt_html
 from playground.core import chat
 from playground.core.generate import Generation, Sampling, check_sampling, in_background
+from playground.core.tokens import token_text
 from playground.errors import InputError
 from playground.i18n import register
 from playground.loader import get_loader, resolve
@@ -161,7 +162,7 @@ def _prepare(lm: Any, message: str, history: Any, system: str, mode: str, templa
 
 
 def _prompt_view(lm_tokenizer: Any, prompt: chat.Prompt) -> str:
-    return prompt_html(prompt, [lm_tokenizer.decode([i], skip_special_tokens=False) for i in prompt.ids])
+    return prompt_html(prompt, [token_text(lm_tokenizer, i) for i in prompt.ids])
 
 
 def respond(model: str, message: str, history: list | None, system: str, mode: str, template: str,

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from playground import config
+from playground.charts import plural
 from playground.charts_inside import lens_heatmap, lens_rank_chart, next_cosine_heatmap, norms_heatmap, norms_lines
 from playground.core import layers as core
 from playground.core.tokens import show_piece
@@ -88,15 +89,18 @@ def layer_representations(model: str, text: str, position: int, target: str) -> 
         hs = core.hidden_states(lm, text)
         stats = core.layer_stats(hs)
         grid = core.logit_lens(lm, hs)
-        at = core.lens_at(lm, hs, position, (target or "").strip("\n") or None)
+        chosen = (target or "").strip("\n") or None
+        at = core.lens_at(lm, hs, position, chosen)
         T = len(hs.tokens)
         window = "" if len(grid.positions) == T else (
             f" The lens grid shows the last {len(grid.positions)} of {T} positions.")
-        summary = (f"**{T}** tokens through **{hs.n_layers}** layers of {lm.name}: `output_hidden_states` gives "
-                   f"**{hs.n_layers + 1}** tensors of shape (1, {T}, {hs.states.shape[-1]}), the embedding output "
-                   "first; the last has already been through the final norm, so the lens applies that norm to all "
-                   f"the others only.{window} Tracked token: `{show_piece(at.target_text)}` (id {at.target_id}) after "
-                   f"`{show_piece(at.token)}` at position {at.position}: rank {at.layers[-1].target_rank} at the "
+        whose = "" if chosen else " (none given: the model's own prediction at the last layer)"
+        summary = (f"**{T}** {plural(T, 'token')} through **{hs.n_layers}** layers of {lm.name}: "
+                   f"`output_hidden_states` gives **{hs.n_layers + 1}** tensors of shape (1, {T}, "
+                   f"{hs.states.shape[-1]}), the embedding output first; the last has already been through the "
+                   f"final norm, so the lens applies that norm to all the others only.{window} Tracked token"
+                   f"{whose}: `{show_piece(at.target_text)}` (id {at.target_id}) after `{show_piece(at.token)}` "
+                   f"at position {at.position}: rank {at.layers[-1].target_rank} at the "
                    f"last layer; it first enters the top 10 at layer "
                    f"{next((x.layer for x in at.layers if x.target_rank <= 10), '—')}.")
         code = core.code_for(lm.source.model_id, text, core.norm_path(lm.model), at.position,
@@ -116,16 +120,16 @@ def build(ctx: TabContext) -> None:
     cap = config.settings().limits
     with gr.Row():
         with gr.Column(scale=3):
-            text = tr.make(gr.Textbox, i18n={"label": "layers.text"}, lines=3,
+            text = tr.make(gr.Textbox, i18n={"label": "layers.text"}, lines=3, elem_id="layers-text",
                            value="The capital of France is Paris, and the capital of Italy is")
             go_btn = tr.make(gr.Button, i18n={"value": "layers.run"}, variant="primary")
         with gr.Column(scale=2):
             position = tr.make(gr.Number, i18n={"label": "layers.position"}, value=-1, precision=0,
                                minimum=-cap.max_forward_tokens, maximum=cap.max_forward_tokens - 1)
             target = tr.make(gr.Textbox, i18n={"label": "layers.target", "info": "layers.target_info"},
-                             value=" Rome", lines=1)
+                             value=" Rome", lines=1, elem_id="layers-target")
     english, chinese = config.settings().default_model, config.settings().chinese_model
-    model_examples(ctx, [
+    examples = model_examples(ctx, [
         [english, "The capital of France is Paris, and the capital of Italy is", " Rome"],
         [english, "1, 2, 3, 4, 5,", " 6"], [chinese, "一、二、三、四、五、", "六"],
         [chinese, "中國的首都是北京，日本的首都是", ""], [english, "apple, Apple, 蘋果, 王", ""]], [text, target],
@@ -146,6 +150,16 @@ def build(ctx: TabContext) -> None:
                          interactive=False, max_height=400)
     code = code_box(ctx)
     result = json_box(ctx)
+
+    # The tracked token belongs to its text: the default's and an example's ' Rome' mean nothing after
+    # another text, so editing the text clears them (the lens then tracks the model's own prediction).
+    # A token the user typed stays: comparing one token across texts is a reason to type it.
+    typed = gr.State(False)
+    target.input(lambda: True, None, typed, api_visibility="private", queue=False, show_progress="hidden")
+    examples.load_input_event.then(lambda: False, None, typed, api_visibility="private", queue=False,
+                                   show_progress="hidden")
+    text.input(lambda tgt, own: tgt if own else "", [target, typed], target, api_visibility="private",
+               queue=False, show_progress="hidden")
 
     inputs = [ctx.model, text, position, target]
     outputs = [summary, shapes, norms, lines, cosine, lens, rank, lens_table, code, result]

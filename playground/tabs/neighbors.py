@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from playground import config
+from playground.charts import plural
 from playground.charts_inside import neighbors_bar, neighbors_scatter
 from playground.core.neighbors import MODES, SPACES, code_for, neighbors, to_json
 from playground.core.tokens import show_piece
@@ -73,7 +74,8 @@ def _summary(r: Any, name: str) -> str:
             " This model has its own `lm_head`: the output space is a second table.")
     used = ("the mean of the pieces' vectors" if r.mode == "mean" and len(r.pieces) > 1 else
             "each piece's own vector" if len(r.pieces) > 1 else "its row of the table")
-    return (f"**{r.query!r}** is **{len(r.pieces)}** token(s) for {name}: {pieces}. Searched with {used} "
+    n = len(r.pieces)
+    return (f"**{r.query!r}** is **{n}** {plural(n, 'token')} for {name}: {pieces}. Searched with {used} "
             f"against all **{r.vocab_size:,}** rows ({r.d_model} dimensions), the query's own tokens left out."
             + tied)
 

@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from playground import config
-from playground.charts import next_token_chart
+from playground.charts import next_token_chart, plural
 from playground.core.next_token import code_for, last_logits, prompt_ids, sampling_view
 from playground.core.tokens import check_text, show_piece
 from playground.errors import InputError
@@ -38,6 +38,7 @@ register({
     "next_token.append_top": ("Append the most likely", "接上最可能的", "接上最可能的"),
     "next_token.append_pick": ("Append the chosen one", "接上選的那個", "接上选的那个"),
     "next_token.undo": ("Undo", "復原", "撤销"),
+    "next_token.chart": ("Next-token probabilities", "下一個詞元的機率", "下一个词元的概率"),
     "next_token.generated": ("Text so far (prompt + appended tokens)", "目前的文字（提示 + 接上的詞元）",
                              "目前的文本（提示 + 接上的词元）"),
 })
@@ -57,9 +58,12 @@ def _render(state: dict, temperature: float, top_k: int, top_p: float, show: int
     if not 1 <= show <= config.settings().limits.max_top_k:
         raise InputError(f"Candidates shown must be between 1 and {config.settings().limits.max_top_k}, not {show}.")
     view = sampling_view(state["logits"], lm_tok, float(temperature), int(top_k), float(top_p), show=show)
-    summary = (f"**{len(state['ids']):,}** tokens in, entropy **{view.entropy_bits:.3f} bits** at temperature 1 "
-               f"({view.tempered_entropy_bits:.3f} bits at T={view.temperature:g}); "
-               f"**{view.kept_count:,}** tokens survive top-k/top-p, holding {view.kept_mass:.1%} of the tempered mass.")
+    n_in, kept = len(state["ids"]), view.kept_count
+    tempered = ("" if view.temperature == 1 else
+                f" ({view.tempered_entropy_bits:.3f} bits at T={view.temperature:g})")
+    summary = (f"**{n_in:,}** {plural(n_in, 'token')} in, entropy **{view.entropy_bits:.3f} bits** at temperature "
+               f"1{tempered}; **{kept:,}** {plural(kept, 'token')} {'survives' if kept == 1 else 'survive'} "
+               f"top-k/top-p, holding {view.kept_mass:.1%} of the tempered mass.")
     choices = [(f"{c.rank}. {show_piece(c.text)!s}  (id {c.id}, p={c.prob:.4f})", c.id) for c in view.candidates]
     text = lm_tok.decode(state["ids"], skip_special_tokens=False)
     result = view.to_json() | {"model": resolve(state["model"]).name, "n_tokens": len(state["ids"])}
@@ -142,7 +146,7 @@ def build(ctx: TabContext) -> None:
     gr.Examples([["1+1="], ["The capital of France is"], ["台灣最高的山是"], ["Once upon a time"]], inputs=[prompt],
                 label="Examples")
     summary = gr.Markdown(label="summary")
-    chart = gr.Plot(label="chart", elem_id="next-token-chart")
+    chart = tr.make(gr.Plot, i18n={"label": "next_token.chart"}, elem_id="next-token-chart")
     with gr.Row():
         pick = tr.make(gr.Dropdown, i18n={"label": "next_token.pick"}, choices=[], scale=3)
         top_btn = tr.make(gr.Button, i18n={"value": "next_token.append_top"}, scale=1)

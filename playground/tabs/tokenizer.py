@@ -10,8 +10,17 @@ import gradio as gr
 
 from playground import config
 from playground.charts import PALETTE
-from playground.core.tokens import (TAX_PAIRS, Tokenization, TokenTax, check_text, differing, show_piece, token_tax,
-                                    tokenize)
+from playground.core.tokens import (
+    TAX_PAIRS,
+    Tokenization,
+    TokenTax,
+    bytes_text,
+    check_text,
+    differing,
+    show_piece,
+    token_tax,
+    tokenize,
+)
 from playground.i18n import register
 from playground.loader import get_loader, resolve
 from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
@@ -69,7 +78,7 @@ def spans_html(tok: Tokenization, outline: list[bool] | None = None) -> str:
     parts = []
     for i, t in enumerate(tok.tokens):
         colour = "#e5e7eb" if t.special else PALETTE[i % len(PALETTE)]
-        shown = t.raw if t.special else (show_piece(t.text) if t.complete else f"{t.bytes.hex(' ')}")
+        shown = t.raw if t.special else show_piece(bytes_text(t.bytes))  # a byte piece reads <0xE5><0xA4>
         title = f"id {t.id} | raw {t.raw!r} | bytes {t.bytes.hex(' ')}"
         if not t.complete:
             title += " | part of a character: decodes only together with its neighbours"
@@ -83,7 +92,7 @@ def table_rows(tok: Tokenization) -> list[list[Any]]:
     rows = []
     for i, t in enumerate(tok.tokens):
         span = "" if t.start is None else tok.text[t.start:t.end]
-        rows.append([i, t.id, t.raw, t.bytes.hex(" "), show_piece(t.text) if t.complete else "(partial character)",
+        rows.append([i, t.id, t.raw, t.bytes.hex(" "), show_piece(bytes_text(t.bytes)),
                      show_piece(span)])
     return rows
 

@@ -39,7 +39,7 @@ def test_embedding_neighbors_each_piece_and_code(client):
                                                                   api_name="/embedding_neighbors")
     assert [g["label"] for g in result["groups"]] == ["<0xE8>", "<0x98>", "<0x8B>", "果"]
     assert len(table["data"]) == 12
-    assert "**4** token(s)" in summary
+    assert "**4** tokens" in summary
     assert "AutoModelForCausalLM.from_pretrained('HuggingFaceTB/SmolLM2-135M-Instruct'" in code
 
 
