@@ -36,6 +36,10 @@ CSS = """
   src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
 @font-face { font-family: "Source Sans Pro"; font-weight: 700; font-style: normal;
   src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+/* The logit lens writes a token in every cell: on a phone its columns would be too narrow to read, so the
+   plot keeps a readable width and its block scrolls sideways. */
+#layers-lens { overflow-x: auto !important; }
+#layers-lens .js-plotly-plot { min-width: 760px; }
 """
 
 
