@@ -47,7 +47,8 @@ two candidates are within ~1e-5 of each other the argmax can flip (tests/core/te
 margin whenever that happens).
 
 Not here: sampling, confidences, text (playground.core.generate). Models whose cache is not a plain
-full-attention DynamicCache (sliding-window or hybrid layers: Gemma 3, Qwen2 with a window, Mistral)
+full-attention DynamicCache (sliding-window or hybrid layers: Gemma 3, Qwen2 with a window, Mistral),
+and quantized models (dynamic int8 scales each layer's input over the whole batch; see `batchable`),
 take the serial path: one forward pass per reply, replies taking turns (`SerialSlot`).
 """
 
@@ -138,10 +139,17 @@ class SerialSlot:
 
 
 def batchable(model: Any) -> bool:
-    """True when every layer of the model's DynamicCache is a plain full-attention layer."""
+    """True when every layer of the model's DynamicCache is a plain full-attention layer and no layer's
+    arithmetic mixes rows: dynamic int8 (playground.quantize) quantizes each layer's input with one scale
+    for the whole tensor, so in a batch one chat's reply would depend on the others' (measured: of two
+    10-token greedy int8 replies decoded together, one differed from `model.generate`). Quantized models run
+    serially."""
     from transformers import DynamicCache
     from transformers.cache_utils import DynamicLayer
 
+    if getattr(model, "hf_quantizer", None) is not None or any(
+            type(m).__module__.startswith("torch.ao.nn.quantized") for m in model.modules()):
+        return False
     layers = DynamicCache(config=model.config).layers  # empty when the config does not say (then: serial)
     return bool(layers) and all(type(layer) is DynamicLayer for layer in layers)
 

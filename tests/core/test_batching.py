@@ -70,11 +70,24 @@ def _run_all(gens):
 
 
 def test_the_default_model_batches_and_a_sliding_window_config_would_not(lm):
-    from transformers import AutoConfig
+    from transformers import MistralConfig, MistralForCausalLM
 
     assert batching.batchable(lm.model)
-    cfg = AutoConfig.for_model("mistral", sliding_window=64, num_hidden_layers=2)
-    assert not batching.batchable(type("M", (), {"config": cfg})())
+    windowed = MistralForCausalLM(MistralConfig(vocab_size=64, hidden_size=32, intermediate_size=64,
+                                                num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                                                sliding_window=16))
+    assert not batching.batchable(windowed)
+
+
+def test_a_dynamic_int8_model_would_not_batch():
+    """Its per-tensor input scale spans the whole batch: rows would change each other's replies."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    tiny = LlamaForCausalLM(LlamaConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                                        num_attention_heads=4, num_key_value_heads=2)).eval()
+    assert batching.batchable(tiny)
+    torch.ao.quantization.quantize_dynamic(tiny, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    assert not batching.batchable(tiny)
 
 
 def test_a_lone_reply_is_one_unmasked_row(lm):
