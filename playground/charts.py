@@ -47,8 +47,9 @@ def next_token_chart(view: SamplingView, title: str = "") -> go.Figure:
         title=title or (f"Next-token candidates<br><sup>entropy {view.entropy_bits:.2f} bits at T=1, "
                         f"{view.kept_count:,} {plural(view.kept_count, 'token')} may be sampled</sup>"),
         barmode="group", bargap=0.15, yaxis_title="probability", yaxis_range=[0, 1.02],
-        # The legend under the bars: above them it wraps to two rows on a phone and covers the title.
-        legend=dict(orientation="h", y=-0.2, yanchor="top", x=0),
-        margin=dict(l=50, r=20, t=95, b=60), height=460, template="plotly_white",
+        # The legend in the top right corner of the plot, where the bars (most likely first) are always low:
+        # above the plot it wrapped into the title on a phone, below it ran into rotated token labels.
+        legend=dict(x=1, xanchor="right", y=1, yanchor="top", bgcolor="rgba(255,255,255,0.85)"),
+        margin=dict(l=50, r=20, t=95, b=60), height=440, template="plotly_white",
     )
     return fig
