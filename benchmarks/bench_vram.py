@@ -56,7 +56,7 @@ def run() -> dict:
     from playground.core import vram
     from playground.core.architecture import model_shape
     from playground.core.hardware import preset
-    from playground.core.measure import measure_inference, measure_training
+    from playground.measure import measure_inference, measure_training
     from playground.loader import get_loader
     from playground.tabs.vram import vram_estimate
 

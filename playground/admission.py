@@ -15,7 +15,7 @@ Three pools are checked, each against its own free space:
     disk  what is written before the load: a Hub download not in the local cache, a GGUF's float32 copy.
 
 Not here: loading or evicting (the loader decides what to drop and passes the bytes that would free),
-measuring (playground.core.measure), or anything Gradio.
+measuring (playground.measure), or anything Gradio.
 """
 
 from __future__ import annotations

@@ -16,13 +16,17 @@ Not here: attention of a model under generation (no KV cache), or attribution me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
+from playground.core.config_shape import shape_of
 from playground.core.layers import accepts_logits_to_keep, encode
 from playground.core.tokens import token_text
 from playground.errors import InputError, PlaygroundError
+
+if TYPE_CHECKING:
+    from playground.loader import LoadedModel
 
 
 @dataclass
@@ -48,14 +52,19 @@ class AttentionMaps:
         return [list(range(g * per, (g + 1) * per)) for g in range(self.n_kv_heads)]
 
 
-def kv_heads(model: Any) -> int:
-    cfg = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-    heads = cfg.num_attention_heads
-    kv = getattr(cfg, "num_key_value_heads", None) or heads
-    return kv if heads % kv == 0 else heads
+def kv_heads(cfg: Any) -> int:
+    """Key/value heads a config's query heads are grouped by (core.config_shape reads it); n_heads when
+    they do not divide evenly, so every group has the same number of query heads."""
+    read = shape_of(cfg)
+    return read.n_kv_heads if read.n_heads % read.n_kv_heads == 0 else read.n_heads
 
 
-def attention_maps(lm: Any, text: str) -> AttentionMaps:
+def config_head_choices(cfg: Any) -> list[str]:
+    """head_choices for a config, before anything is loaded (the Attention tab's first choices)."""
+    return head_choices(shape_of(cfg).n_heads, kv_heads(cfg))
+
+
+def attention_maps(lm: LoadedModel, text: str) -> AttentionMaps:
     """One forward pass of an eager-attention model; text over max_attention_tokens is refused."""
     from playground import config
 
@@ -69,7 +78,7 @@ def attention_maps(lm: Any, text: str) -> AttentionMaps:
                 f"'{lm.name}' returned no attention weights: it needs attn_implementation='eager' "
                 f"(this copy uses '{lm.attn_implementation}').")
         weights = torch.stack([a[0].float().cpu() for a in out.attentions])  # (layers, heads, T, T)
-    return AttentionMaps(ids, [token_text(lm.tokenizer, i) for i in ids], weights, kv_heads(lm.model))
+    return AttentionMaps(ids, [token_text(lm.tokenizer, i) for i in ids], weights, kv_heads(lm.model.config))
 
 
 def head_choices(n_heads: int, n_kv_heads: int) -> list[str]:

@@ -9,22 +9,12 @@ keep running the small one). Thin wiring over playground.core.architecture; neve
 
 from __future__ import annotations
 
-from typing import Any
-
 import gradio as gr
 
+from playground import architecture_text as words
 from playground import config
 from playground.charts_architecture import compare_chart, treemap
-from playground.core.architecture import (
-    ModelShape,
-    code_for,
-    compare,
-    filter_params,
-    group_totals,
-    layer_rows,
-    model_shape,
-    weight_sizes,
-)
+from playground.core.architecture import code_for, layer_rows, model_shape, to_json
 from playground.i18n import register
 from playground.tabs.common import TabContext, code_box, friendly, json_box
 
@@ -46,9 +36,11 @@ register({
         "Follows the model bar; a model chosen here only reads its config (no weights, the bar keeps its model).",
         "跟隨上方的模型列；在這裡選的模型只讀設定檔（不載入權重，模型列的模型不變）。",
         "跟随上方的模型栏；在这里选的模型只读配置文件（不加载权重，模型栏的模型不变）。"),
-    "architecture.compare_with": ("Compare with (optional)", "與另一個模型比較（可留空）", "与另一个模型比较（可留空）"),
+    "architecture.compare_with": ("Compare with (optional)", "與另一個模型比較（可留空）",
+                                  "与另一个模型比较（可留空）"),
     "architecture.filter": ("Filter parameter names (space-separated terms, -term excludes)",
                             "篩選參數名稱（以空格分隔，-詞 表示排除）", "筛选参数名称（以空格分隔，-词 表示排除）"),
+    "architecture.placeholder": ("layers.0. proj -bias", "layers.0. proj -bias", "layers.0. proj -bias"),  # names
     "architecture.show": ("Show the architecture", "顯示模型架構", "显示模型架构"),
     "architecture.params": ("named_parameters()", "named_parameters()（所有參數）", "named_parameters()（所有参数）"),
     "architecture.layers": ("Parameters per layer", "每一層的參數", "每一层的参数"),
@@ -57,140 +49,30 @@ register({
     "architecture.comparison": ("Parameters per group, side by side", "各組參數並排比較", "各组参数并排比较"),
 })
 
-PARAM_HEADERS = ["name", "shape", "count", "share %", "group", "part", "layer"]
-LAYER_HEADERS = ["layer", "attention", "mlp", "norms", "other", "total"]
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1e9:,.2f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB"
-
-
-def summary_markdown(shape: ModelShape) -> str:
-    """The summary table people read first."""
-    source = {"loaded": "the loaded model", "folder": "a local folder", "gguf": "the GGUF file",
-              "hub": "the Hugging Face Hub", "shipped": "the architecture data shipped with the playground"}
-    if shape.n_kv_heads == shape.n_heads:
-        heads = f"{shape.n_heads} (multi-head attention: each query head has its own key/value head)"
-    elif shape.n_kv_heads == 1:
-        heads = f"{shape.n_heads} query, 1 key/value (multi-query attention)"
-    else:
-        heads = (f"{shape.n_heads} query, {shape.n_kv_heads} key/value (grouped-query attention: "
-                 f"{shape.gqa_ratio:g} query heads share each key/value head)")
-    emb_share = shape.embedding_params / shape.n_params
-    if shape.tied:
-        tied = (f"yes: the output layer reuses the input embedding matrix, so `named_parameters()` lists no "
-                f"`lm_head.weight`; the {shape.embedding_params:,} embedding parameters ({emb_share:.1%}) count once")
-    else:
-        tied = (f"no: `lm_head.weight` is a separate {shape.lm_head_params:,}-parameter matrix "
-                f"({shape.lm_head_params / shape.n_params:.1%} of the model)")
-    context = f"{shape.max_context:,} tokens"
-    if shape.sliding_window:
-        context += (f"; {shape.n_sliding_layers} of {shape.n_layers} layers attend only to the last "
-                    f"{shape.sliding_window:,} tokens (sliding window)")
-    sizes = " · ".join(f"{w.dtype} {_mb(w.bytes)}" for w in weight_sizes(shape))
-    groups = " · ".join(f"{g.group} {g.share:.1%}" if g.share >= 0.001 else f"{g.group} {g.share:.3%}"
-                        for g in group_totals(shape))
-    rows = [
-        ("Parameters", f"**{shape.n_params:,}**"),
-        ("Layers", f"{shape.n_layers}"),
-        ("Hidden size (d_model)", f"{shape.hidden:,}"),
-        ("Attention heads", heads),
-        ("Head dim", f"{shape.head_dim}"),
-        ("MLP intermediate size", f"{shape.intermediate:,}"),
-        ("Vocabulary", f"{shape.vocab:,} tokens"),
-        ("Context length", context),
-        ("Tied embeddings", tied),
-        ("Weights alone", sizes),
-        ("Where the parameters are", groups),
-    ]
-    head = (f"### {shape.name}\n`{shape.architecture}` (model_type `{shape.model_type}`), "
-            f"config from {source.get(shape.source, shape.source)}")
-    lines = [f"| {k} | {v} |" for k, v in rows]
-    table = "\n".join([lines[0], "|---|---|", *lines[1:]])  # the first row doubles as the header
-    notes = "".join(f"\n\n> {n}" for n in shape.notes)
-    return f"{head}\n\n{table}{notes}"
-
-
-# Readable names for the compared fields. embedding_params / lm_head_params are left out: the
-# per-group rows ("Embedding parameters", "lm_head parameters") that follow give the same numbers.
-COMPARE_LABELS = {
-    "n_params": "Parameters", "n_layers": "Layers", "hidden": "Hidden size (d_model)",
-    "n_heads": "Query heads", "n_kv_heads": "Key/value heads", "gqa_ratio": "Query heads per key/value head",
-    "head_dim": "Head dim", "intermediate": "MLP intermediate size", "vocab": "Vocabulary (tokens)",
-    "max_context": "Context length (tokens)", "tied": "Tied embeddings", "sliding_window": "Sliding window (tokens)",
-    "n_sliding_layers": "Sliding-window layers",
-    "embeddings parameters": "Embedding parameters", "attention parameters": "Attention parameters",
-    "mlp parameters": "MLP parameters", "norms parameters": "Norm parameters",
-    "lm_head parameters": "lm_head parameters (0 when tied)", "other parameters": "Other parameters",
-}
-COMPARE_SKIPPED = {"embedding_params", "lm_head_params"}
-
-
-def compare_rows(a: ModelShape, b: ModelShape) -> list[tuple[str, Any, Any, float | None]]:
-    """(label, a, b, ratio) for the side-by-side table: readable labels, each number once, and rows
-    that say nothing for either model (no sliding window in both) left out."""
-    rows = []
-    for r in compare(a, b):
-        if r.field in COMPARE_SKIPPED or (not r.a and not r.b and r.field != "tied"):
-            continue
-        rows.append((COMPARE_LABELS.get(r.field, r.field.replace("_", " ")), r.a, r.b, r.ratio))
-    return rows
-
-
-def compare_markdown(a: ModelShape, b: ModelShape) -> str:
-    def fmt(v: Any) -> str:
-        if isinstance(v, bool) or v is None:
-            return {True: "yes", False: "no", None: "-"}[v]
-        return f"{v:,.3g}" if isinstance(v, float) else f"{v:,}"
-
-    names = (a.name, b.name) if a.name != b.name else (f"{a.name} (A)", f"{b.name} (B)")
-    lines = [f"| | {names[0]} | {names[1]} | B / A |", "|---|---:|---:|---:|"]
-    for label, x, y, ratio in compare_rows(a, b):
-        lines.append(f"| {label} | {fmt(x)} | {fmt(y)} | {'' if ratio is None else f'{ratio:.2f}x'} |")
-    return "\n".join(lines)
-
-
-def _param_rows(shape: ModelShape, query: str) -> tuple[list[list[Any]], list[dict[str, Any]]]:
-    picked = filter_params(shape, query)
-    rows = [[p.name, str(p.shape), p.count, round(100 * p.share, 4), p.group, p.part,
-             "" if p.layer is None else p.layer] for p in picked]
-    records = [{"name": p.name, "shape": list(p.shape), "count": p.count, "share": p.share, "group": p.group,
-                "part": p.part, "layer": p.layer} for p in picked]
-    return rows, records
-
-
-def architecture(model: str, compare_with: str | None = "", filter: str | None = "") -> tuple:
+def architecture(model: str, compare_with: str | None = "", filter: str | None = "", lang: str = "en") -> tuple:
     """The architecture of `model` (a name: catalog, Hub id, folder, .gguf; "" = the default model) from
     its config, optionally beside `compare_with`. Loads no weights and changes no session's model.
 
     Returns the summary, the treemap, the parameter table, the per-layer table, the comparison
     table and chart, the code, and the JSON result: {"model": summary fields, "groups",
     "weight_bytes", "layers", "filter", "parameters": [{name, shape, count, share, group, part,
-    layer}], "compare": null | {"model": summary fields, "rows": [{field, a, b, ratio}]}}.
+    layer}], "compare": null | {"model": summary fields, "rows": [{field, label, a, b, ratio}]}}.
+    `lang` ("en", "zh-Hant", "zh-Hans") words the summary, tables and charts; the JSON stays English.
     """
     shape = model_shape(model)
-    rows, records = _param_rows(shape, filter or "")
-    per_layer = layer_rows(shape)
-    result: dict[str, Any] = {
-        "model": shape.summary(),
-        "groups": [{"group": g.group, "count": g.count, "share": g.share} for g in group_totals(shape)],
-        "weight_bytes": {w.dtype: w.bytes for w in weight_sizes(shape)},
-        "layers": [vars(r) for r in per_layer],
-        "filter": filter or "",
-        "parameters": records,
-        "compare": None,
-    }
-    other_md, other_chart = "", None
-    if compare_with and compare_with.strip():
-        other = model_shape(compare_with)
-        other_md = compare_markdown(shape, other)
-        other_chart = compare_chart(shape, other)
-        result["compare"] = {"model": other.summary(),
-                             "rows": [{"field": r.field, "label": COMPARE_LABELS.get(r.field, r.field),
-                                       "a": r.a, "b": r.b, "ratio": r.ratio} for r in compare(shape, other)]}
-    layer_table = [[r.layer, r.attention, r.mlp, r.norms, r.other, r.total] for r in per_layer]
-    return (summary_markdown(shape), treemap(shape), rows, layer_table, other_md,
-            gr.update(value=other_chart, visible=other_chart is not None), code_for(shape), result)
+    other = model_shape(compare_with) if compare_with and compare_with.strip() else None
+    result = to_json(shape, filter or "", other, label=words.field_label)
+    params = [[p["name"], str(tuple(p["shape"])), p["count"], round(100 * p["share"], 4), p["group"], p["part"],
+               "" if p["layer"] is None else p["layer"]] for p in result["parameters"]]
+    layers = [[r.layer, r.attention, r.mlp, r.norms, r.other, r.total] for r in layer_rows(shape)]
+    side, side_chart = "", None
+    if other is not None:
+        side = words.compare_markdown(shape, other, lang)
+        side_chart = compare_chart(shape, other, words.compare_chart_words(shape, other, lang))
+    return (words.summary_markdown(shape, lang), treemap(shape, words.treemap_words(shape, lang)),
+            {"data": params, "headers": words.headers(words.PARAM_COLUMNS, lang)},
+            {"data": layers, "headers": words.headers(words.LAYER_COLUMNS, lang)}, side,
+            gr.update(value=side_chart, visible=side_chart is not None), code_for(shape), result)
 
 
 def follow_bar(bar_model: str | None) -> str:
@@ -210,16 +92,16 @@ def build(ctx: TabContext) -> None:
         other = tr.make(gr.Dropdown, i18n={"label": "architecture.compare_with"}, choices=choices, value="",
                         allow_custom_value=True, filterable=True, scale=2)
     with gr.Row(equal_height=True):
-        query = tr.make(gr.Textbox, i18n={"label": "architecture.filter"}, placeholder="layers.0. proj -bias",
+        query = tr.make(gr.Textbox, i18n={"label": "architecture.filter", "placeholder": "architecture.placeholder"},
                         value="", scale=4)
         go_btn = tr.make(gr.Button, i18n={"value": "architecture.show"}, variant="primary", scale=1)
-    summary = gr.Markdown()
+    summary = gr.Markdown(elem_id="architecture-summary")
     chart = tr.make(gr.Plot, i18n={"label": "architecture.treemap"}, elem_id="architecture-treemap")
-    params = tr.make(gr.Dataframe, i18n={"label": "architecture.params"}, headers=PARAM_HEADERS,
-                     interactive=False, max_height=420)
+    params = tr.make(gr.Dataframe, i18n={"label": "architecture.params"},
+                     headers=words.headers(words.PARAM_COLUMNS), interactive=False, max_height=420)
     with gr.Accordion("Parameters per layer", open=False) as layers_acc:
-        layers = tr.make(gr.Dataframe, i18n={"label": "architecture.layers"}, headers=LAYER_HEADERS,
-                         interactive=False, max_height=360)
+        layers = tr.make(gr.Dataframe, i18n={"label": "architecture.layers"},
+                         headers=words.headers(words.LAYER_COLUMNS), interactive=False, max_height=360)
     tr.items.append((layers_acc, {"label": "architecture.layers"}))
     with gr.Accordion("Side by side", open=True) as side_acc:
         side = gr.Markdown()
@@ -230,11 +112,12 @@ def build(ctx: TabContext) -> None:
     result = json_box(ctx)
 
     # The tab's own field, not the session's choice: reading a config never loads or switches a model.
-    inputs = [model, other, query]
+    inputs = [model, other, query] + ([ctx.lang] if ctx.lang is not None else [])
     outputs = [summary, chart, params, layers, side, side_chart, code, result]
     go_btn.click(friendly(architecture), inputs, outputs, api_name="architecture")
-    query.submit(friendly(architecture), inputs, outputs, api_visibility="private")
-    model.change(friendly(architecture), inputs, outputs, api_visibility="private", show_progress="hidden")
+    # From the config alone (~0.03 s): a new model, a filter or a new page language re-draws at once.
+    gr.on([query.submit, model.change] + ([ctx.lang.change] if ctx.lang is not None else []),
+          friendly(architecture), inputs, outputs, api_visibility="private", show_progress="hidden")
     if ctx.model_picker is not None:  # follow the bar; the field's own choices never flow back to it
         ctx.model_picker.change(follow_bar, ctx.model_picker, model, api_visibility="private", queue=False,
                                 show_progress="hidden")

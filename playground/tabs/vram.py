@@ -1,7 +1,7 @@
 """VRAM Calculator tab: will this model run, or train, on this hardware, and what would make it fit.
 
 Thin wiring over playground.core.vram (the arithmetic), core.hardware (presets), core.architecture
-(the shape of catalog/Hub models, from config only) and core.measure (the measurement button).
+(the shape of catalog/Hub models, from config only) and playground.measure (the measurement button).
 
 The tab has its own model field for the estimate: it starts as the model bar's model and follows the
 bar, but a model chosen here (Llama-3.1-70B-Instruct, say) is read from its config only: the bar and
@@ -255,7 +255,7 @@ def vram_measure(model: str, kind: str = "inference", context: float = 1024) -> 
     quantization) once, one inference prefill or one AdamW step at `context` tokens, and return the
     measured peak beside the estimate (Markdown, JSON). The training step runs on a private copy;
     it is measured on unquantized weights only."""
-    from playground.core import measure
+    from playground import measure
     from playground.loader import get_loader
 
     if context is None or float(context) != int(context):

@@ -54,7 +54,7 @@ def test_filter_and_comparison(client):
 
 def test_every_documented_parameter_is_accepted(client):
     api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/architecture"]["parameters"]
-    assert [p["parameter_name"] for p in api] == ["model", "compare_with", "filter"]
+    assert [p["parameter_name"] for p in api] == ["model", "compare_with", "filter", "lang"]
     defaults = {p["parameter_name"]: p["parameter_default"] if p["parameter_has_default"] else p["example_input"]
                 for p in api}
     *_, result = _call(client, *defaults.values())
@@ -84,3 +84,21 @@ def test_comparison_table_uses_readable_labels_once_each(client):
     assert "Embedding parameters" in labels and "embedding_params" not in side
     rows = {r["field"]: r for r in result["compare"]["rows"]}
     assert rows["n_layers"]["label"] == "Layers" and (rows["n_layers"]["a"], rows["n_layers"]["b"]) == (30, 16)
+
+
+def test_a_chinese_page_gets_chinese_words_and_the_same_json(client):
+    """lang words the summary, the tables' headers and the side-by-side labels; the JSON stays as in English."""
+    en = _call(client, "gemma-3-4b-it", "gpt2", "", "en")
+    hant = _call(client, "gemma-3-4b-it", "gpt2", "", "zh-Hant")
+    hans = _call(client, "gemma-3-4b-it", "gpt2", "", "zh-Hans")
+    summary, _chart, table, layers, side, _sc, _code, result = hant
+    assert "| 參數 | **3,880,263,168** |" in summary and "分組查詢注意力" in summary
+    assert "34 層中有 29 層只看最近的 1,024 個詞元" in summary  # the sliding window, worded
+    assert "只顯示文字解碼器（gemma3_text）" in summary  # the note of a multimodal model's text part
+    assert "Parameters" not in summary and "Layers" not in summary
+    assert table["headers"] == ["名稱", "形狀", "數量", "占比 %", "組", "部分", "層"]
+    assert layers["headers"][0] == "層" and "| 查詢頭 |" in side and "| 共用嵌入矩陣 | 是 | 是 |" in side
+    assert "| 参数 | **3,880,263,168** |" in hans[0] and hans[2]["headers"][0] == "名称"
+    assert en[2]["headers"] == ["name", "shape", "count", "share %", "group", "part", "layer"]
+    assert result == en[-1] == hans[-1]
+    assert result["model"]["notes"] == ["Only the text decoder (gemma3_text) is shown; the vision tower is excluded."]

@@ -101,3 +101,18 @@ def test_side_by_side_table_uses_readable_labels(page):
     page.get_by_role("cell", name="Query heads per key/value head").wait_for()
     assert page.get_by_role("cell", name="n_kv_heads").count() == 0
     assert page.get_by_role("cell", name="Embedding parameters", exact=True).count() == 1
+
+
+def test_a_chinese_page_shows_the_summary_in_chinese(page):
+    """The language switch re-words the summary, the table headers and the treemap title, not only the labels."""
+    _open_tab(page)
+    summary = page.locator("#architecture-summary")
+    expect(summary).to_contain_text("grouped-query attention")
+    page.get_by_label("繁體中文").check()
+    expect(summary).to_contain_text("9 個查詢頭，3 個鍵/值頭（分組查詢注意力：每 3 個查詢頭共用一個鍵/值頭）")
+    expect(summary).not_to_contain_text("grouped-query attention")
+    expect(summary).not_to_contain_text("Parameters")
+    expect(page.locator("#architecture-treemap")).to_contain_text("個參數分布在哪裡")
+    page.get_by_label("简体中文").check()
+    expect(summary).to_contain_text("分组查询注意力")
+    expect(summary).to_contain_text("只算权重")

@@ -19,7 +19,6 @@ from transformers import AutoConfig, AutoModelForCausalLM, DistilBertConfig, Gem
 from playground import config
 from playground.core import architecture as arch
 from playground.core.architecture import (
-    breakdown,
     build_shape,
     classify,
     code_for,
@@ -28,6 +27,7 @@ from playground.core.architecture import (
     group_totals,
     layer_rows,
     model_shape,
+    param_tree,
     weight_sizes,
 )
 from playground.errors import HubUnreachableError, InputError, NotCausalLMError, RemoteCodeError, UnknownModelError
@@ -171,6 +171,15 @@ def test_multimodal_config_uses_its_text_decoder():
     assert s.architecture == "Gemma3ForCausalLM"
     assert s.n_params == 3_880_263_168  # the ~0.42B vision tower is not in it
     assert any("vision tower" in n for n in s.notes)
+    from playground import architecture_text
+
+    # the API's English note and the page's English wording are the same sentence; the page's Chinese is Chinese
+    assert list(s.notes) == architecture_text.notes(s, "en") == [
+        "Gemma3Config is multimodal: only its text decoder (gemma3_text) is shown; the vision tower and projector "
+        "are excluded."]
+    assert architecture_text.notes(s, "zh-Hant") == [
+        "Gemma3Config 是多模態模型：這裡只顯示它的文字解碼器（gemma3_text），不含視覺編碼器與投影層。"]
+    assert list(model_shape("gemma-3-4b-it").notes) == architecture_text.notes(model_shape("gemma-3-4b-it"))
 
 
 def test_no_sliding_window_means_none():
@@ -236,7 +245,7 @@ def test_classify(name, expected):
 @pytest.mark.parametrize("name", ["gpt2", "DeepSeek-R1-Distill-Qwen-1.5B", "gemma-3-4b-it"])
 def test_breakdown_is_a_consistent_tree(name):
     s = model_shape(name)
-    nodes = breakdown(s)
+    nodes = param_tree(s)
     assert nodes[0].parent == "" and nodes[0].count == s.n_params
     ids = [n.id for n in nodes]
     assert len(set(ids)) == len(ids)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from playground.core import measure
+from playground import measure
 from playground.core.vram import count_params
 from playground.errors import InputError
 

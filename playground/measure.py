@@ -10,11 +10,12 @@ The training step runs on a private copy of the model (copy.deepcopy, made befor
 reset and freed afterwards), never on the shared one: other requests keep running forward passes on the
 shared weights meanwhile, and their requires_grad flags and .grad stay as they were. Training is measured on
 unquantized weights only (an int8 variant's weights are frozen int8 tensors). What this is not: a benchmark
-of speed.
+of speed, or pure math (it runs the shared model, so it sits beside the loader, outside playground.core).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import gc
@@ -22,13 +23,18 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
+from playground.core.config_shape import shape_of
 from playground.core.hardware import custom
 from playground.core.vram import Breakdown, ModelSpec, VramInputs, breakdown, human, validate_spec
 from playground.errors import InputError, PlaygroundError
+
+if TYPE_CHECKING:
+    from playground.loader import LoadedModel
 
 _ONE_AT_A_TIME = threading.Lock()  # two measurements at once would see each other's memory
 MAX_MEASURE_CONTEXT = 8192  # a forward+backward beyond this takes minutes on a CPU
@@ -69,31 +75,23 @@ class Measurement:
 
 
 def spec_from_model(model: Any, n_params: int, name: str = "loaded") -> ModelSpec:
-    """The ModelSpec of a loaded transformers model, counted from its tensors (tied weights once)."""
-    cfg = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-    hidden = cfg.hidden_size
-    heads = cfg.num_attention_heads
+    """The ModelSpec of a loaded transformers model: the config's numbers (core.config_shape, the reader
+    everyone uses), the counts from its tensors (tied weights once)."""
+    read = shape_of(model.config)
     emb = model.get_input_embeddings().weight
     out = model.get_output_embeddings()
-    tied = out is None or out.weight is emb
-    window = getattr(cfg, "sliding_window", None)
-    layer_types = getattr(cfg, "layer_types", None) or []
-    n_sliding = sum(1 for t in layer_types if "sliding" in str(t)) if window else 0
+    tied = out is None or out.weight is emb  # the int8 variant unties the LM head: the tensors decide
     spec = ModelSpec(
-        n_params=int(n_params), n_layers=cfg.num_hidden_layers, hidden=hidden, n_heads=heads,
-        n_kv_heads=getattr(cfg, "num_key_value_heads", None) or heads,
-        head_dim=getattr(cfg, "head_dim", None) or hidden // heads,
-        intermediate=getattr(cfg, "intermediate_size", None) or getattr(cfg, "n_inner", None) or 4 * hidden,
-        vocab=cfg.vocab_size, tied=tied,
-        gated_mlp=getattr(cfg, "model_type", "") not in ("gpt2", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi"),
-        embedding_params=emb.numel(), lm_head_params=0 if tied else out.weight.numel(),
-        sliding_window=window if n_sliding else None, n_sliding_layers=n_sliding, name=name)
+        n_params=int(n_params), n_layers=read.n_layers, hidden=read.d_model, n_heads=read.n_heads,
+        n_kv_heads=read.n_kv_heads, head_dim=read.d_head, intermediate=read.d_mlp, vocab=read.d_vocab, tied=tied,
+        gated_mlp=read.gated_mlp, embedding_params=emb.numel(), lm_head_params=0 if tied else out.weight.numel(),
+        sliding_window=read.sliding_window, n_sliding_layers=read.n_sliding_layers, name=name)
     validate_spec(spec)
     return spec
 
 
-def inputs_for(lm: Any, mode: str, context: int, batch: int = 1) -> VramInputs:
-    """VramInputs describing what `measure_*` runs on `lm` (a loader.LoadedModel)."""
+def inputs_for(lm: LoadedModel, mode: str, context: int, batch: int = 1) -> VramInputs:
+    """VramInputs describing what `measure_*` runs on `lm`."""
     dtype = _DTYPE_KEY.get(lm.dtype, "fp32")
     spec = spec_from_model(lm.model, lm.n_params, lm.name)
     if lm.device == "cuda":
@@ -116,15 +114,14 @@ def inputs_for(lm: Any, mode: str, context: int, batch: int = 1) -> VramInputs:
 def _malloc_trim() -> None:
     """Give freed heap pages back to the OS, so that reused free memory cannot hide a new allocation."""
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass
 
 
 def _status_kib(field: str) -> int | None:
     try:
-        text = open("/proc/self/status", encoding="ascii").read()
+        with open("/proc/self/status", encoding="ascii") as f:
+            text = f.read()
     except OSError:
         return None
     m = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
@@ -189,7 +186,7 @@ def _cuda_peak(device: Any) -> Iterator[dict[str, Any]]:
         out["method"] = "torch.cuda.max_memory_allocated growth + bytes of the loaded weights"
 
 
-def _check(lm: Any, context: int, batch: int) -> None:
+def _check(lm: LoadedModel, context: int, batch: int) -> None:
     if lm.device not in ("cpu", "cuda"):
         raise InputError(f"Measuring memory works on cpu and cuda; the model is on {lm.device}.")
     if not isinstance(context, int) or not 1 <= context <= MAX_MEASURE_CONTEXT:
@@ -198,15 +195,15 @@ def _check(lm: Any, context: int, batch: int) -> None:
         raise InputError(f"Batch for a measurement must be 1-16, got {batch!r}.")
 
 
-def _ids(lm: Any, context: int, batch: int) -> Any:
+def _ids(lm: LoadedModel, context: int, batch: int) -> Any:
     import torch
 
-    vocab = lm.model.config.get_text_config().vocab_size
+    vocab = shape_of(lm.model.config).d_vocab
     g = torch.Generator().manual_seed(0)
     return torch.randint(0, vocab, (batch, context), generator=g).to(lm.input_device)  # (B, T)
 
 
-def _warm_up(lm: Any) -> None:
+def _warm_up(lm: LoadedModel) -> None:
     """A tiny forward first: memory-mapped weights become resident and one-time buffers get made, so
     neither is counted as the step's memory."""
     import torch
@@ -215,7 +212,7 @@ def _warm_up(lm: Any) -> None:
         lm.model(input_ids=_ids(lm, 8, 1), use_cache=False, logits_to_keep=1)
 
 
-def _run(lm: Any, kind: str, context: int, batch: int, step: Callable[[Any], None],
+def _run(lm: LoadedModel, kind: str, context: int, batch: int, step: Callable[[Any], None],
          setup: Callable[[], Any] | None = None) -> Measurement:
     """Measure `step(state)`. `setup()` (under lm.lock, before the peak counter is reset) makes the state
     the step works on: None for inference, which runs on the shared model under its lock; a private copy
@@ -244,14 +241,14 @@ def _run(lm: Any, kind: str, context: int, batch: int, step: Callable[[Any], Non
         _ONE_AT_A_TIME.release()
 
 
-def _measure(lm: Any, step: Callable[[Any], None], state: Any) -> dict[str, Any]:
+def _measure(lm: LoadedModel, step: Callable[[Any], None], state: Any) -> dict[str, Any]:
     peak = _cuda_peak(lm.input_device) if lm.device == "cuda" else _cpu_peak()
     with peak as probe:
         step(state)
     return probe
 
 
-def measure_inference(lm: Any, context: int = 1024, batch: int = 1) -> Measurement:
+def measure_inference(lm: LoadedModel, context: int = 1024, batch: int = 1) -> Measurement:
     """One prefill of `context` tokens with a KV cache, as generation starts (last-position logits only)."""
     import torch
 
@@ -266,7 +263,7 @@ def measure_inference(lm: Any, context: int = 1024, batch: int = 1) -> Measureme
     return _run(lm, "inference", context, batch, step)
 
 
-def measure_training(lm: Any, context: int = 256, batch: int = 1) -> Measurement:
+def measure_training(lm: LoadedModel, context: int = 256, batch: int = 1) -> Measurement:
     """One AdamW training step in steady state (states and gradient buffers alive, then forward,
     backward, optimizer step) on `context` tokens of fixed random ids, on a private copy of the model.
 
