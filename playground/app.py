@@ -123,7 +123,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
             status = tr.make(gr.Textbox, i18n={"label": "bar.status"}, interactive=False, lines=1,
                              elem_id="model-status")
         # The session's choice: what every model-using event sends first. It lives in this page only.
-        choice = gr.Textbox(value=default_choice, visible=False, elem_id="model-choice")
+        choice = gr.Textbox(value=default_choice, visible=False, label="Model", elem_id="model-choice")
         ticker = gr.Timer(1.0, active=False)
         bar = [model, device, dtype, int8]
         gr.on([c.change for c in bar], make_choice, bar, choice, api_visibility="private", queue=False,
@@ -139,7 +139,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
                               show_progress="hidden")
 
         ctx = TabContext(model=choice, tr=tr, demo=demo, model_picker=model, status=status,
-                         refresh_status=refresh_status)
+                         refresh_status=refresh_status, lang=lang)
         tab_items: list[tuple[Any, str]] = []
         with gr.Tabs():
             for module in tabs:

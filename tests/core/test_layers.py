@@ -152,7 +152,7 @@ def test_lens_at_refuses_bad_position_and_multi_token_target(lm, hs):
 def test_json_result_has_the_documented_fields(lm, hs):
     j = ly.to_json(ly.layer_stats(hs), ly.logit_lens(lm, hs), ly.lens_at(lm, hs))
     assert set(j) == {"tokens", "n_layers", "hidden_state_shapes", "last_is_normed", "norms", "next_layer_cosine",
-                      "mean_next_layer_cosine", "lens", "lens_at_position"}
+                      "mean_next_layer_cosine", "lens", "lens_at_position", "byte_pieces"}
     assert j["n_layers"] == 30 and len(j["norms"]) == 31 and len(j["next_layer_cosine"]) == 30
 
 
