@@ -78,7 +78,7 @@ def load_model(model: str, device: str = "auto", dtype: str = "auto", int8: bool
 
 def status_for(choice: str | None) -> tuple[str, Any]:
     """The status line of one session's choice, and whether the page should ask again in a second
-    (while it is being prepared, or not loaded yet)."""
+    (while it is being prepared, or not loaded yet: a session whose model is loaded asks nothing)."""
     try:
         parsed = ModelChoice.parse(choice)
         source = resolve(parsed.name)
@@ -93,8 +93,10 @@ def status_for(choice: str | None) -> tuple[str, Any]:
     if not startup.ready.is_set():  # start-up: the imports, before the default model's load registers
         return f"Preparing {source.name}: starting (importing torch and transformers)", gr.Timer(active=True)
     quant = " int8" if key.quantization == "int8" else ""
+    # Keep asking while it is not loaded: the first request that needs it starts a load whose progress this
+    # line should show as it happens, not when that request ends.
     return (f"{source.name} ({key.dtype}{quant} on {key.device}): not loaded yet; the first request that needs "
-            "it loads it.", gr.Timer(active=False))
+            "it loads it.", gr.Timer(active=True))
 
 
 def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
