@@ -1,6 +1,9 @@
-"""Shared fixtures: the real embedded model (loaded once), a live app, a real browser.
+"""Shared fixtures: the real embedded model (loaded once), a live app, a real browser; the test tiers and the
+offline environment every test runs in.
 
 Never mock model loading: the tests run the same SmolLM2-135M the app serves.
+Tiers: each test gets the marker of its folder (core, api, browser), so `pytest -m core` runs the core tier and
+`pytest -m "core and not slow"` the quick one.
 """
 
 from __future__ import annotations
@@ -10,12 +13,47 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
+TIERS = ("core", "api", "browser")  # test folders, each a marker registered in pytest.ini
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its folder's tier: tests/core/test_x.py -> @pytest.mark.core."""
+    root = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
+        if parts and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
+def _go_offline(mp: pytest.MonkeyPatch) -> None:
+    """What CI sees: no Hub. The environment for this process and the ones it starts, and huggingface_hub's
+    constant, which it reads from the environment once at import (transformers asks the same constant)."""
+    from huggingface_hub import constants
+
+    mp.setenv("HF_HUB_OFFLINE", "1")
+    mp.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    mp.setattr(constants, "HF_HUB_OFFLINE", True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_session() -> Iterator[None]:
+    """Offline before any session fixture loads a model or starts an app (autouse runs first in its scope)."""
+    with pytest.MonkeyPatch.context() as mp:
+        _go_offline(mp)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline in every test, even after an earlier test changed the setting: a connected laptop behaves like CI."""
+    _go_offline(monkeypatch)
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +92,7 @@ def live_app(lm: Any) -> Iterator[str]:
 
     demo = build_app()
     port = _free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                **launch_kwargs())
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_kwargs())
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -68,12 +105,18 @@ def fresh_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     as soon as the port answers (the default model is then still being prepared). One per test module."""
     cache = tmp_path_factory.mktemp("empty-cache")
     port = _free_port()
-    env = dict(os.environ, PLAYGROUND_CACHE_DIR=str(cache), HF_HUB_OFFLINE="1",
-               PLAYGROUND_PREPARE="default")  # the second embedded model is not needed for these tests
+    env = dict(
+        os.environ, PLAYGROUND_CACHE_DIR=str(cache), HF_HUB_OFFLINE="1", PLAYGROUND_PREPARE="default"
+    )  # the second embedded model is not needed for these tests
     log_path = cache / "app.log"
     with log_path.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=Path(__file__).parents[1],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=Path(__file__).parents[1],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 120
             while True:
@@ -110,9 +153,19 @@ def browser() -> Iterator[Any]:
     expect.set_options(timeout=30_000)  # a first request may load a tokenizer on a busy 2-core machine
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             yield b
         finally:
