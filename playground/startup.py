@@ -59,7 +59,7 @@ def ensure_imports() -> None:
                     importlib.import_module(f"transformers.models.{name}.{part}_{name}")
                 except ImportError:  # not every model has a tokenizer module of its own
                     pass
-        transformers.AutoModelForCausalLM._model_mapping.keys()  # builds the lazy mapping once
+        transformers.MODEL_FOR_CAUSAL_LM_MAPPING.keys()  # builds the lazy mapping (config classes) once
         _imported.set()
         log.info("imports ready in %.1f s", time.perf_counter() - t0)
 
