@@ -5,7 +5,7 @@ on), and the CUDA context takes another ~0.3-1 GiB before any tensor exists (fre
 usable). Apple Silicon shares its RAM with the GPU, which may use only part of it by default
 (~65-75%: a 48 GB Mac gives the GPU ~36 GB). Figures: shared/facts/hardware.md.
 
-What this is not: a live probe of the machine (see `playground.core.measure`) or a price list.
+What this is not: a live probe of the machine (see `playground.measure`) or a price list.
 """
 
 from __future__ import annotations
@@ -17,6 +17,15 @@ from playground.errors import InputError
 GiB = 2**30
 GB = 10**9
 MiB = 2**20
+
+
+def human(n: float) -> str:
+    """Bytes in both units, the one byte-size formatter of the project's memory pages:
+    16_060_000_000 -> '16.06 GB (14.96 GiB)'; below 0.1 GB in MB/MiB: 52_428_800 -> '52.4 MB (50.0 MiB)'."""
+    if n >= 0.1 * GB:
+        return f"{n / GB:,.2f} GB ({n / GiB:,.2f} GiB)"
+    return f"{n / 1e6:,.1f} MB ({n / MiB:,.1f} MiB)"
+
 
 # The CUDA context and libraries take this much of a GPU before any tensor (0.3-1 GiB measured; a T4
 # reporting 15 GiB leaves 14.56 GiB on free Colab). Counted as "runtime overhead" in the breakdown.
@@ -53,10 +62,29 @@ class Hardware:
         return max(0, self.usable_bytes - self.overhead_bytes)
 
 
-def _gpu(key: str, label: str, marketed: float, reported_mib: int, bw: float, bf16: bool, fp8: bool,
-         host_gb: float | None = None, note: str = "") -> Hardware:
-    return Hardware(key, label, "cuda", marketed, reported_mib * MiB, bw, bf16, fp8,
-                    host_ram_bytes=int(host_gb * GB) if host_gb else None, note=note)
+def _gpu(
+    key: str,
+    label: str,
+    marketed: float,
+    reported_mib: int,
+    bw: float,
+    bf16: bool,
+    fp8: bool,
+    host_gb: float | None = None,
+    note: str = "",
+) -> Hardware:
+    return Hardware(
+        key,
+        label,
+        "cuda",
+        marketed,
+        reported_mib * MiB,
+        bw,
+        bf16,
+        fp8,
+        host_ram_bytes=int(host_gb * GB) if host_gb else None,
+        note=note,
+    )
 
 
 def apple_share(ram_gib: float) -> float:
@@ -65,16 +93,34 @@ def apple_share(ram_gib: float) -> float:
 
 
 def _mac(ram: int, bw: float, chip: str) -> Hardware:
-    return Hardware(f"mac-{ram}", f"Apple {chip}, {ram} GB unified memory", "mps", ram, ram * GiB, bw,
-                    bf16=True, fp8=False, gpu_share=apple_share(ram), host_ram_bytes=ram * GiB,
-                    note=f"the GPU may use ~{apple_share(ram):.0%} of RAM by default "
-                         "(sudo sysctl iogpu.wired_limit_mb raises it)")
+    return Hardware(
+        f"mac-{ram}",
+        f"Apple {chip}, {ram} GB unified memory",
+        "mps",
+        ram,
+        ram * GiB,
+        bw,
+        bf16=True,
+        fp8=False,
+        gpu_share=apple_share(ram),
+        host_ram_bytes=ram * GiB,
+        note=f"the GPU may use ~{apple_share(ram):.0%} of RAM by default (sudo sysctl iogpu.wired_limit_mb raises it)",
+    )
 
 
 # reported_mib: the total nvidia-smi shows for one device (ECC on), not the marketed size.
 PRESETS: tuple[Hardware, ...] = (
-    _gpu("t4", "NVIDIA T4 16 GB", 16, 15360, 320, bf16=False, fp8=False, host_gb=12.7,
-         note="bf16 only emulated; free Colab: 14.56 GiB usable, 12.7 GB system RAM"),
+    _gpu(
+        "t4",
+        "NVIDIA T4 16 GB",
+        16,
+        15360,
+        320,
+        bf16=False,
+        fp8=False,
+        host_gb=12.7,
+        note="bf16 only emulated; free Colab: 14.56 GiB usable, 12.7 GB system RAM",
+    ),
     _gpu("l4", "NVIDIA L4 24 GB", 24, 23034, 300, True, True),
     _gpu("a10g", "NVIDIA A10G 24 GB", 24, 23028, 600, True, False),
     _gpu("l40s", "NVIDIA L40S 48 GB", 48, 46068, 864, True, True),
@@ -92,10 +138,28 @@ PRESETS: tuple[Hardware, ...] = (
     _mac(96, 400, "M2/M3 Max"),
     _mac(128, 546, "M4 Max"),
     # Hugging Face Spaces hardware tiers (ZeroGPU slices change over time: use a custom size for them).
-    Hardware("space-cpu-basic", "HF Space cpu-basic (2 vCPU, 16 GB RAM, free)", "cpu", 16, 16 * GB, None,
-             False, False, host_ram_bytes=16 * GB),
-    Hardware("space-cpu-upgrade", "HF Space cpu-upgrade (8 vCPU, 32 GB RAM)", "cpu", 32, 32 * GB, None,
-             False, False, host_ram_bytes=32 * GB),
+    Hardware(
+        "space-cpu-basic",
+        "HF Space cpu-basic (2 vCPU, 16 GB RAM, free)",
+        "cpu",
+        16,
+        16 * GB,
+        None,
+        False,
+        False,
+        host_ram_bytes=16 * GB,
+    ),
+    Hardware(
+        "space-cpu-upgrade",
+        "HF Space cpu-upgrade (8 vCPU, 32 GB RAM)",
+        "cpu",
+        32,
+        32 * GB,
+        None,
+        False,
+        False,
+        host_ram_bytes=32 * GB,
+    ),
     _gpu("space-t4-small", "HF Space t4-small (T4 16 GB)", 16, 15360, 320, False, False),
     _gpu("space-l4x1", "HF Space l4x1 (L4 24 GB)", 24, 23034, 300, True, True),
     _gpu("space-a10g-small", "HF Space a10g-small (A10G 24 GB)", 24, 23028, 600, True, False),
@@ -124,8 +188,9 @@ def custom(memory_gb: float, bandwidth_gbs: float | None = None, kind: str = "cu
         raise InputError(f"Custom bandwidth must be a positive number of GB/s, got {bandwidth_gbs!r}.")
     if kind not in ("cuda", "mps", "cpu"):
         raise InputError(f"Unknown device kind '{kind}'. Choose cuda, mps or cpu.")
-    return Hardware("custom", f"Custom {memory_gb:g} GB", kind, memory_gb, int(memory_gb * GB), bandwidth_gbs,
-                    True, False)
+    return Hardware(
+        "custom", f"Custom {memory_gb:g} GB", kind, memory_gb, int(memory_gb * GB), bandwidth_gbs, True, False
+    )
 
 
 def with_share(hw: Hardware, share: float) -> Hardware:

@@ -26,8 +26,9 @@ def test_invalid_inputs_are_clear_errors(client):
 
 
 def test_default_model_breakdown_in_bytes(client, lm):
-    verdict, _chart, fixes, code, result = _estimate(client, weight_format="fp32", context=1024, kv_dtype="fp32",
-                                                     hardware="t4")
+    verdict, _chart, _fixes, code, result = _estimate(
+        client, weight_format="fp32", context=1024, kv_dtype="fp32", hardware="t4"
+    )
     per = result["per_gpu"]
     assert set(per) == PARTS and all(isinstance(v, int) and v >= 0 for v in per.values())
     assert per["weights"] == 4 * lm.n_params  # tied embeddings counted once
@@ -39,8 +40,9 @@ def test_default_model_breakdown_in_bytes(client, lm):
 
 
 def test_8b_fp16_on_a_t4_does_not_fit_and_says_what_would(client):
-    verdict, _chart, fixes, _code, result = _estimate(client, "Llama-3.1-8B-Instruct", weight_format="fp16",
-                                                      hardware="t4", context=2048)
+    verdict, _chart, fixes, _code, result = _estimate(
+        client, "Llama-3.1-8B-Instruct", weight_format="fp16", hardware="t4", context=2048
+    )
     assert result["fits"] is False and "Does not fit" in verdict
     assert result["per_gpu"]["weights"] == 2 * 8_030_261_248
     assert result["fixes"] and any(f["fits"] for f in result["fixes"])
@@ -48,8 +50,9 @@ def test_8b_fp16_on_a_t4_does_not_fit_and_says_what_would(client):
 
 
 def test_training_count_only_with_zero3(client):
-    *_, result = _estimate(client, source="count", params_b=7.5, mode="training", hardware="a100-80", n_gpus=64,
-                           zero_stage=3, context=1024)
+    *_, result = _estimate(
+        client, source="count", params_b=7.5, mode="training", hardware="a100-80", n_gpus=64, zero_stage=3, context=1024
+    )
     per = result["per_gpu"]
     assert round((per["weights"] + per["gradients"] + per["optimizer"]) / 1e9, 1) == 1.9
     assert result["global_batch"] == {"sequences": 64, "tokens": 64 * 1024}
@@ -86,8 +89,9 @@ def test_every_documented_parameter_value_is_accepted(client):
             *_, result = client.predict(**(defaults | value_kwargs), api_name="/vram_estimate")
             assert result["per_gpu"]["total"] > 0, (name, value)
     for stage in (0, 1, 2, 3):  # the documented integers, in training over 4 GPUs
-        *_, result = client.predict(**(defaults | {"mode": "training", "zero_stage": stage, "n_gpus": 4}),
-                                    api_name="/vram_estimate")
+        *_, result = client.predict(
+            **(defaults | {"mode": "training", "zero_stage": stage, "n_gpus": 4}), api_name="/vram_estimate"
+        )
         assert result["mode"] == "training"
     with pytest.raises(AppError, match="3"):
         client.predict(**(defaults | {"zero_stage": 4}), api_name="/vram_estimate")
@@ -95,9 +99,9 @@ def test_every_documented_parameter_value_is_accepted(client):
 
 def test_measure_documented_defaults_are_accepted(client, lm):
     params = _documented(client, "/vram_measure")
-    assert [p["parameter_name"] for p in params] == ["model", "kind", "context"]
+    assert [p["parameter_name"] for p in params] == ["model", "kind", "context", "lang"]
     defaults = {p["parameter_name"]: p["parameter_default"] for p in params}
-    text, result = client.predict(**(defaults | {"context": 64}), api_name="/vram_measure")
+    _text, result = client.predict(**(defaults | {"context": 64}), api_name="/vram_measure")
     assert result["model"] == "SmolLM2-135M-Instruct" and result["kind"] == "inference"
 
 
@@ -105,8 +109,9 @@ def test_70b_on_a_t4_answers_with_devices_and_loads_nothing(client):
     from playground.loader import get_loader
 
     before = [(m.name, m.quantization) for m in get_loader().loaded()]
-    verdict, _chart, fixes, _code, result = _estimate(client, "Llama-3.1-70B-Instruct", weight_format="bf16",
-                                                      hardware="t4")
+    _verdict, _chart, fixes, _code, result = _estimate(
+        client, "Llama-3.1-70B-Instruct", weight_format="bf16", hardware="t4"
+    )
     last = result["fixes"][-1]
     assert last["fits"] is True and last["n_gpus"] == 3 and last["weight_format"] == "q4_k_m"
     assert last["change"].startswith("3 x NVIDIA T4 16 GB") and last["change"].count("weights in") == 1
@@ -119,3 +124,37 @@ def test_a_model_that_fits_says_so(client):
     verdict, _chart, fixes, _code, result = _estimate(client)
     assert result["fits"] is True and result["fixes"] == [] and fixes["data"] == []
     assert "Nothing to change: it fits as it is." in verdict
+
+
+def test_the_field_table_is_what_the_api_page_documents(client):
+    """VramForm (one dataclass) -> components, handler parameters and the API page: same names, order,
+    defaults and types; `lang` comes last, English by default."""
+    from dataclasses import MISSING, fields
+
+    from playground import config
+    from playground.core.vram import FIELD_TYPES, VramForm
+    from playground.vram_page import FIELDS
+
+    params = _documented(client, "/vram_estimate")
+    assert [p["parameter_name"] for p in params] == [f.name for f in fields(VramForm)] + ["lang"]
+    assert [f.name for f in FIELDS] == [f.name for f in fields(VramForm)]
+    documented = {p["parameter_name"]: p for p in params}
+    assert documented["lang"]["parameter_default"] == "en"
+    assert documented["model"]["parameter_default"] == config.settings().default_model
+    for f in fields(VramForm):
+        p = documented[f.name]
+        if f.default is not MISSING:
+            assert p["parameter_default"] == f.default, f.name
+        python = p["python_type"]["type"]
+        want = FIELD_TYPES[f.name].__name__
+        assert python == want or (want == "str" and python.startswith("Literal[")), (f.name, python)
+
+
+def test_a_chinese_page_gets_a_chinese_verdict_and_fixes(client):
+    verdict, _chart, fixes, _code, result = _estimate(
+        client, "Llama-3.1-8B-Instruct", weight_format="fp16", hardware="t4", lang="zh-Hant"
+    )
+    assert verdict.startswith("### ✘ 放不下：每台裝置") and "需要 2 台" in verdict
+    assert fixes["headers"] == ["改法", "每台裝置新總量", "放得下"]
+    assert fixes["data"][0][0].startswith("權重改用") and fixes["data"][0][2] == "是"
+    assert result["verdict"].startswith("Does not fit")  # the JSON result stays English

@@ -126,3 +126,22 @@ def test_bold_text_is_one_font(page):
     verdict = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "h3"})["nodeIds"][0]
     fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": verdict})["fonts"]
     assert len(fonts) == 1, fonts
+
+
+def test_a_chinese_page_words_the_verdict_choices_and_fixes(page):
+    _open_tab(page)
+    page.get_by_text("Fits:").first.wait_for()
+    page.get_by_label("繁體中文").check()
+    page.get_by_text("放得下：").first.wait_for()  # the switch re-words the answer on the page
+    page.get_by_label("參數量", exact=True).check()  # the source's choices are worded too, values unchanged
+    params = page.get_by_label("參數量（十億）")
+    params.fill("8")
+    params.press("Enter")
+    page.get_by_text("放不下：").first.wait_for()
+    table = page.locator("#vram-fixes")
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("權重改用")
+    expect(table).to_contain_text("改法")
+    assert page.get_by_text("Does not fit").count() == 0 and page.get_by_text("weights in").count() == 0
+    page.get_by_role("button", name="計算方式").click()
+    page.get_by_text("每個區塊的激活值").first.wait_for()
