@@ -34,7 +34,7 @@ from playground.core.vram import (
 from playground.core.vram.form import FIELD_TYPES
 from playground.i18n import t
 from playground.vram_code import code_for
-from playground.vram_text import Words, format_label, result_json, words
+from playground.vram_text import Words, device_label, format_label, result_json, words
 
 _METHOD_KEYS = {t(k): k for k in ("vram.m.rss", "vram.m.vmhwm", "vram.m.cuda")}  # measure's English -> key
 
@@ -72,7 +72,7 @@ def verdict_markdown(e: VramEstimate, lang: str = "en", said: Words | None = Non
     lines.append(
         t("vram.md.model", lang, name=i.model.name, n=i.model.n_params)
         + (t("vram.md.trainable", lang, n=e.trainable_params) if i.mode == "training" else "")
-        + t("vram.md.device", lang, device=hw.label, usable=human(hw.usable_bytes))
+        + t("vram.md.device", lang, device=device_label(hw.label, lang), usable=human(hw.usable_bytes))
         + (t("vram.md.marketed", lang, gb=hw.marketed_gb) if hw.key != "custom" else "")
         + t("vram.md.end", lang)
     )
@@ -175,9 +175,7 @@ def field_choices(name: str, lang: str = "en") -> list[tuple[str, str]]:
     if name == "kv_dtype":
         return [(k, k) for k in ("auto", *KV_DTYPE_BYTES)]
     if name == "hardware":
-        return [
-            (label, key) if key != "custom" else (t("vram.choice.custom", lang), key) for label, key in hw_choices()
-        ]
+        return [(device_label(label, lang), key) for label, key in hw_choices()]
     return choices(CHOICES[name], lang)
 
 

@@ -85,6 +85,7 @@ register(
         ),
         "vram.measure_kind": ("What to measure", "量測什麼", "测量什么"),
         "vram.measure_context": ("Tokens", "詞元數", "词元数"),
+        "vram.chart": ("chart", "圖表", "图表"),
         "vram.measure": ("Measure", "量測", "测量"),
         "vram.measurement": ("measurement", "量測結果", "测量结果"),
         # choices: "vram.choice.<value>"
@@ -101,7 +102,6 @@ register(
         "vram.choice.sgd": ("sgd", "SGD（含動量）", "SGD（含动量）"),
         "vram.choice.none": ("none", "不用", "不用"),
         "vram.choice.selective": ("selective", "選擇性", "选择性"),
-        "vram.choice.custom": ("Custom size", "自訂大小", "自定义大小"),
         # the page's results
         "vram.h.change": ("change", "改法", "改法"),
         "vram.h.total": ("new total per device", "每台裝置新總量", "每台设备新总量"),

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import playground.vram_strings  # noqa: F401  (registers the strings worded here)
 from playground.core.hardware import GiB, human
 from playground.core.vram import FORMATS, Fix, Note, Verdict, VramEstimate
-from playground.i18n import register, t
+from playground.i18n import LANGS, register, t
 
 # Format labels: the English label of the core, with its few words translated (names and numbers stay).
 _FORMAT_WORDS = (  # (English, 繁體, 简体), longest first
@@ -31,10 +31,24 @@ _FORMAT_WORDS = (  # (English, 繁體, 简体), longest first
 )
 
 
-def _translated_label(label: str, col: int) -> str:
-    for words in _FORMAT_WORDS:  # whole words only: "bits" is not in "bitsandbytes"
+# Device labels: names and sizes stay; these few words are translated.
+_DEVICE_WORDS = (
+    ("unified memory", "統一記憶體", "统一内存"),
+    ("free", "免費", "免费"),
+    ("Custom size", "自訂大小", "自定义大小"),
+    ("Custom", "自訂", "自定义"),
+)
+
+
+def _translated_label(label: str, col: int, table: tuple[tuple[str, str, str], ...] = _FORMAT_WORDS) -> str:
+    for words in table:  # whole words only: "bits" is not in "bitsandbytes"
         label = re.sub(rf"\b{re.escape(words[0])}\b", words[col], label)
     return label
+
+
+def device_label(label: str, lang: str = "en") -> str:
+    """'Apple M4 Pro, 48 GB unified memory', 'zh-Hans' -> 'Apple M4 Pro, 48 GB 统一内存'."""
+    return label if lang not in LANGS[1:] else _translated_label(label, LANGS.index(lang), _DEVICE_WORDS)
 
 
 register(
@@ -49,7 +63,8 @@ def format_label(key: str, lang: str = "en") -> str:
 
 def verdict_text(v: Verdict, lang: str = "en") -> str:
     """Verdict(kind='fits', ...) -> 'Fits: 3.20 GB (2.98 GiB) per device of ... on NVIDIA T4 16 GB (...)'."""
-    where = f"{v.n_gpus} x {v.device}" if v.n_gpus > 1 else v.device
+    device = device_label(v.device, lang)
+    where = f"{v.n_gpus} x {device}" if v.n_gpus > 1 else device
     if v.kind == "fits":
         return t(
             "vram.v.fits",
@@ -83,7 +98,11 @@ def fix_text(f: Fix, lang: str = "en") -> str:
         prefix = t("vram.c.still", lang)
     elif f.devices:
         prefix = t(
-            "vram.c.devices", lang, n=f.devices, device=f.inputs.hardware.label, how=t(f"vram.on.{f.split}", lang)
+            "vram.c.devices",
+            lang,
+            n=f.devices,
+            device=device_label(f.inputs.hardware.label, lang),
+            how=t(f"vram.on.{f.split}", lang),
         )
     return prefix + " + ".join(parts)
 
@@ -93,6 +112,8 @@ def note_text(n: Note, lang: str = "en") -> str:
     v = dict(n.values)
     if "format" in v:
         v["label"] = format_label(v["format"], lang)
+    if "device" in v:
+        v["device"] = device_label(v["device"], lang)
     for key in ("need", "host"):
         if key in v:
             v[key] = human(v[key])

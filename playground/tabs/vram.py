@@ -110,7 +110,7 @@ def build(ctx: TabContext) -> None:
             _place(c, ("custom_gb", "n_gpus", "apple_share"))
             go_btn = tr.make(gr.Button, i18n={"value": "vram.estimate"}, variant="primary")
         with gr.Column(scale=3):
-            verdict, chart = gr.Markdown(), gr.Plot(label="chart", elem_id="vram-chart")
+            verdict, chart = gr.Markdown(), tr.make(gr.Plot, i18n={"label": "vram.chart"}, elem_id="vram-chart")
             fixes = tr.make(gr.Dataframe, i18n={"label": "vram.fixes"}, **page.FIXES_TABLE)
     with tr.make(gr.Accordion, i18n={"label": "vram.how"}, open=False):
         formulas = gr.Markdown(page.formulas_markdown())
