@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from playground import config, startup
+from playground import config, startup, status_text
 from playground.choice import DEVICES, DTYPES, ModelChoice
 from playground.errors import PlaygroundError
 from playground.i18n import LANG_NAMES, LANGS, Translatable, t
@@ -63,22 +63,23 @@ def make_choice(model: str, device: str, dtype: str, int8: bool) -> str:
         return ModelChoice((model or "").strip()).to_json()
 
 
-def load_model(model: str, device: str = "auto", dtype: str = "auto", int8: bool = False,
+def load_model(model: str, device: str = "auto", dtype: str = "auto", int8: bool = False, lang: str = "en",
                progress: gr.Progress = gr.Progress()) -> str:
-    """Load the variant of a model that these options name (for the caller only) and return its status line.
+    """Load the variant of a model that these options name (for the caller only) and return its status line
+    in `lang` ("en", "zh-Hant", "zh-Hans").
 
     Another session's choice is not changed: each session's events carry its own model choice.
     """
-    def say(message: str, fraction: float | None = None) -> None:
-        progress(fraction, desc=message)
+    def say(step: str, fraction: float | None = None, **values: Any) -> None:
+        progress(fraction, desc=status_text.step_text(step, lang, **values))
 
     choice = ModelChoice((model or "").strip(), device or "auto", dtype or "auto", "int8" if int8 else "none")
-    return get_loader().get(choice, on_progress=say).status()
+    return get_loader().get(choice, on_progress=say).status(lang)
 
 
-def status_for(choice: str | None) -> tuple[str, Any]:
-    """The status line of one session's choice, and whether the page should ask again in a second
-    (while it is being prepared, or not loaded yet: a session whose model is loaded asks nothing)."""
+def status_for(choice: str | None, lang: str = "en") -> tuple[str, Any]:
+    """The status line of one session's choice in its page's language, and whether the page should ask again
+    in a second (while it is being prepared, or not loaded yet: a session whose model is loaded asks nothing)."""
     try:
         parsed = ModelChoice.parse(choice)
         source = resolve(parsed.name)
@@ -87,16 +88,14 @@ def status_for(choice: str | None) -> tuple[str, Any]:
         return str(exc), gr.Timer(active=False)
     found = get_loader().peek(parsed)
     if isinstance(found, LoadedModel):
-        return found.status(), gr.Timer(active=False)
+        return found.status(lang), gr.Timer(active=False)
     if found is not None:  # a load or a conversion in progress
-        return found.status(), gr.Timer(active=True)
+        return found.status(lang), gr.Timer(active=True)
     if not startup.ready.is_set():  # start-up: the imports, before the default model's load registers
-        return f"Preparing {source.name}: starting (importing torch and transformers)", gr.Timer(active=True)
-    quant = " int8" if key.quantization == "int8" else ""
+        return status_text.starting(source.name, lang), gr.Timer(active=True)
     # Keep asking while it is not loaded: the first request that needs it starts a load whose progress this
     # line should show as it happens, not when that request ends.
-    return (f"{source.name} ({key.dtype}{quant} on {key.device}): not loaded yet; the first request that needs "
-            "it loads it.", gr.Timer(active=True))
+    return status_text.not_loaded(source.name, key.dtype, key.quantization, key.device, lang), gr.Timer(active=True)
 
 
 def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
@@ -129,15 +128,16 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
         ticker = gr.Timer(1.0, active=False)
         bar = [model, device, dtype, int8]
         gr.on([c.change for c in bar], make_choice, bar, choice, api_visibility="private", queue=False,
-              show_progress="hidden").then(status_for, choice, [status, ticker], api_visibility="private",
+              show_progress="hidden").then(status_for, [choice, lang], [status, ticker], api_visibility="private",
                                            queue=False, show_progress="hidden")
-        ticker.tick(status_for, choice, [status, ticker], api_visibility="private", queue=False,
+        ticker.tick(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False,
                     show_progress="hidden")
-        demo.load(status_for, choice, [status, ticker], api_visibility="private", queue=False)
-        load.click(friendly(load_model), bar, status, api_name="load_model")
+        demo.load(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False)
+        lang.change(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False)
+        load.click(friendly(load_model), [*bar, lang], status, api_name="load_model")
 
         def refresh_status(event: Any) -> Any:
-            return event.then(status_for, choice, [status, ticker], api_visibility="private", queue=False,
+            return event.then(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False,
                               show_progress="hidden")
 
         ctx = TabContext(model=choice, tr=tr, demo=demo, model_picker=model, status=status,

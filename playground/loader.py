@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playground import config
 from playground.choice import DEVICES, DTYPES, QUANTIZATIONS, ModelChoice
@@ -190,10 +190,10 @@ class ModelLoader:
             self._progress[key] = progress
         try:
 
-            def say(message: str, fraction: float | None = None) -> None:
-                progress.update(message, fraction)
+            def say(step: str, fraction: float | None = None, **values: Any) -> None:
+                progress.update(step, fraction, **values)
                 if on_progress is not None:
-                    on_progress(message, fraction)
+                    on_progress(step, fraction, **values)
 
             return _load(source, key, say)
         finally:

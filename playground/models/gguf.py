@@ -56,10 +56,11 @@ def converted_folder(gguf_path: str | Path, on_progress: Progress | None = None)
     # progress; the first waiter to finish removes it, and the others return at once behind it.
     tracked = _conversions.setdefault(str(gguf), LoadProgress(gguf.name, str(gguf)))
 
-    def say(message: str, fraction: float | None = None, **step: Any) -> None:
-        tracked.update(message, fraction, **step)
+    def say(step: str, fraction: float | None = None, until: float | None = None, expect: float | None = None,
+            **values: Any) -> None:
+        tracked.update(step, fraction, until, expect, **values)
         if on_progress is not None:
-            on_progress(message, fraction)
+            on_progress(step, fraction, **values)
 
     try:
         with _convert_lock:
@@ -80,7 +81,7 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
     # Reading the tokenizer out of the GGUF metadata is most of a conversion (measured ~7-25 s for SmolLM2's
     # 100 MB file on the 2-core host, the tensors ~3 s): its expected length grows with the file.
     expect = 10 + 0.06 * gguf.stat().st_size / 1e6
-    say("converting it once (later starts take about a second): reading its tokenizer", 0.0, until=0.75, expect=expect)
+    say("convert.tokenizer", 0.0, until=0.75, expect=expect)
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     # transformers walks the GGUF tensors under a tqdm bar that only a terminal sees; count its
     # steps for the page instead. The name is module-level and conversions hold _convert_lock.
@@ -89,7 +90,7 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
     def counted(items: Any, **kwargs: Any) -> Iterator[Any]:
         items = list(items)
         for i, item in enumerate(items):
-            say(f"converting it once: tensor {i + 1} of {len(items)}", 0.75 + 0.2 * i / max(1, len(items)))
+            say("convert.tensor", 0.75 + 0.2 * i / max(1, len(items)), i=i + 1, n=len(items))
             yield item
 
     gguf_utils.tqdm = counted
@@ -101,7 +102,7 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
     model.hf_quantizer = None  # type: ignore[assignment]  # nn.Module's __setattr__ types only tensors/modules
     if hasattr(model.config, "quantization_config"):
         delattr(model.config, "quantization_config")
-    say("converting it once: writing the converted copy", 0.95)
+    say("convert.write", 0.95)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -114,5 +115,5 @@ def _convert(gguf: Path, target: Path, say: Progress) -> Path:
         if not (target / "config.json").is_file():
             raise
     log.info("converted %s in %.1f s", gguf.name, time.perf_counter() - t0)
-    say("converted", 1.0)
+    say("convert.done", 1.0)
     return target

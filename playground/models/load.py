@@ -72,17 +72,11 @@ class LoadedModel:
         weight = self.model.get_input_embeddings().weight  # (d_vocab, d_model); typed Tensor | Module
         return cast("torch.Tensor", weight).device
 
-    def status(self) -> str:
-        quant = "" if self.quantization == "none" else f" ({self.quantization} linear layers)"
-        if self.agreement:
-            quant += (
-                f", top-1 agreement with float32 {self.agreement['top1_agreement']:.0%} "
-                f"over {self.agreement['positions']} positions"
-            )
-        return (
-            f"{self.name}: {self.n_params:,} parameters, {self.dtype}{quant} on {self.device}, "
-            f"{self.weight_bytes / 1e6:,.0f} MB of weights, loaded in {self.load_seconds:.1f} s"
-        )
+    def status(self, lang: str | None = "en") -> str:
+        """The status line for this model, in `lang` (playground.status_text words it)."""
+        from playground import status_text
+
+        return status_text.loaded(self, lang)
 
 
 def load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> LoadedModel:
@@ -90,24 +84,24 @@ def load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> Loa
     import torch
     from transformers import MODEL_FOR_CAUSAL_LM_MAPPING, AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-    say = on_progress or (lambda _m, _f=None: None)
+    say = on_progress or (lambda _step, _f=None, **_values: None)
     t0 = time.perf_counter()
     location = source.location
     if source.kind == "gguf":
         # Conversion is most of a first load: it takes the first 90% of the bar.
-        location = str(converted_folder(location, lambda m, f=None: say(m, None if f is None else 0.9 * f)))
+        location = str(converted_folder(location, lambda step, f=None, **v: say(step, None if f is None else 0.9 * f, **v)))
     kwargs: dict[str, Any] = {"trust_remote_code": config.TRUST_REMOTE_CODE}
     try:
-        say(f"reading the config of {source.name}", 0.9 if source.kind == "gguf" else 0.0)
+        say("load.config", 0.9 if source.kind == "gguf" else 0.0, name=source.name)
         cfg = AutoConfig.from_pretrained(location, **kwargs)
         # The same membership test AutoModelForCausalLM.from_config makes (config class -> causal LM class).
         if type(cfg) not in MODEL_FOR_CAUSAL_LM_MAPPING and not config.TRUST_REMOTE_CODE:
             raise NotCausalLMError(
                 f"'{source.name}' ({cfg.model_type}) is not a causal language model, so it cannot predict next tokens."
             )
-        say(f"loading the tokenizer of {source.name}", None)
+        say("load.tokenizer", None, name=source.name)
         tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
-        say(f"loading the weights of {source.name} ({key.dtype} on {key.device})", None)
+        say("load.weights", None, name=source.name, dtype=key.dtype, device=key.device)
         load_kwargs: dict[str, Any] = dict(
             kwargs, dtype=getattr(torch, key.dtype), attn_implementation=key.attn_implementation
         )
@@ -130,7 +124,7 @@ def load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> Loa
     if key.quantization == "int8":
         from playground.quantize import compare_top1, quantize_int8, top1_tokens
 
-        say("quantizing the linear layers to int8", None)
+        say("load.quantize", None)
         reference = top1_tokens(model, tokenizer)  # float32 answers on the fixed prompt set, before quantizing
         model = quantize_int8(model, tokenizer)
         agreement = compare_top1(reference, top1_tokens(model, tokenizer))

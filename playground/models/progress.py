@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Progress = Callable[..., None]  # on_progress(message: str, fraction: float | None = None)
+# on_progress(step: str, fraction: float | None = None, **values): a step code ("convert.tensor") and its values
+# (i=3, n=272); playground.status_text words them in the page's language.
+Progress = Callable[..., None]
 
 
 @dataclass
@@ -24,7 +26,8 @@ class LoadProgress:
 
     name: str
     key: Any  # the LoadKey (or GGUF path) being prepared
-    message: str = "starting"
+    step: str = "load.start"  # the code of the step running now (see playground.status_text)
+    values: dict[str, Any] = field(default_factory=dict)  # the numbers and names that step's words need
     started: float = field(default_factory=time.monotonic)
     _lo: float | None = None  # the bar at the start of the current step (0..1)
     _hi: float | None = None  # ... and at its end
@@ -32,9 +35,14 @@ class LoadProgress:
     _step_started: float = 0.0
 
     def update(
-        self, message: str, fraction: float | None = None, until: float | None = None, expect: float | None = None
+        self,
+        step: str,
+        fraction: float | None = None,
+        until: float | None = None,
+        expect: float | None = None,
+        **values: Any,
     ) -> None:
-        self.message = message
+        self.step, self.values = step, values
         if fraction is not None:
             self._lo, self._hi = fraction, until if until is not None else fraction
             self._expect, self._step_started = expect, time.monotonic()
@@ -56,8 +64,7 @@ class LoadProgress:
             return None
         return (time.monotonic() - self.started) * (1 - f) / f
 
-    def status(self) -> str:
-        f, left = self.fraction, self.seconds_left
-        pct = "" if f is None else f" {f:.0%}"
-        eta = "" if left is None else f", about {max(1, round(left))} s left"
-        return f"Preparing {self.name}:{pct} {self.message}{eta}"
+    def status(self, lang: str | None = "en") -> str:
+        from playground import status_text
+
+        return status_text.preparing(self, lang)
