@@ -8,17 +8,18 @@ from __future__ import annotations
 import argparse
 import os
 
+from playground import config  # its settings() are read on first use, so --model below still applies
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="LLM Playground")
-    # Hugging Face Spaces sets GRADIO_SERVER_NAME=0.0.0.0 and runs `python app.py`: honour it.
-    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                        help="interface to listen on (0.0.0.0 for all)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)))
+    # Hugging Face Spaces sets GRADIO_SERVER_NAME=0.0.0.0 and runs `python app.py`: config honours it.
+    parser.add_argument("--host", default=config.SERVER_NAME, help="interface to listen on (0.0.0.0 for all)")
+    parser.add_argument("--port", type=int, default=config.SERVER_PORT)
     parser.add_argument("--share", action="store_true", help="also serve through a public gradio.live link")
     parser.add_argument("--model", help="default model for every tab (catalog name, Hub id, folder or .gguf)")
     args = parser.parse_args()
     if args.model:
-        os.environ["PLAYGROUND_MODEL"] = args.model  # read once by playground.config
+        os.environ["PLAYGROUND_MODEL"] = args.model  # read once by playground.config.settings(), on first use
 
 from playground.app import build_app, launch_kwargs  # noqa: E402
 

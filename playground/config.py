@@ -43,6 +43,10 @@ PREPARE = os.environ.get("PLAYGROUND_PREPARE", "all").lower()
 # Gradio's run history keeps past calls in the browser; a classroom PC is shared, so it is off unless asked for.
 RUN_HISTORY = os.environ.get("PLAYGROUND_RUN_HISTORY", "") == "1"
 
+# Where `python app.py` listens by default; a Hugging Face Space sets GRADIO_SERVER_NAME=0.0.0.0.
+SERVER_NAME = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
+SERVER_PORT = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
+
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
 
 
