@@ -1,6 +1,7 @@
 """Pure Plotly builders for the Embedding Neighbors, Layer Representations and Attention tabs.
 
-Core dataclasses in, figures out. No gradio, no torch.
+Core dataclasses in, figures out, worded in the language passed in (`lang`; the words are registered in
+playground/words/). No gradio, no torch.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from playground.core.attention import AttentionView
 from playground.core.layers import LayerStats, LensAtPosition, LensGrid
 from playground.core.neighbors import NeighborsResult
 from playground.core.tokens import show_piece
+from playground.i18n import t
+from playground.render import BLUE, ORANGE
+from playground.words.layers import layer_axis
+from playground.words.neighbors import group_labels
 
-BLUE, ORANGE, GREY = "#2563eb", "#ea580c", "#9ca3af"
 # One colour per query vector in the PCA scatter (cycled).
 GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#a16207", "#db2777")
 
@@ -38,7 +42,7 @@ def _layout(fig: go.Figure, title: str, height: int, note: str = "") -> go.Figur
 # --------------------------------------------------------------------------- neighbours
 
 
-def neighbors_bar(r: NeighborsResult) -> go.Figure:
+def neighbors_bar(r: NeighborsResult, lang: str = "en") -> go.Figure:
     """Horizontal bars of cosine similarity, one panel per query vector (stacked), best at the top.
 
     One column: token labels sit left of each panel, and side by side they ran over the next panel's
@@ -47,17 +51,16 @@ def neighbors_bar(r: NeighborsResult) -> go.Figure:
     n = len(r.groups)
     k = max((len(g.neighbors) for g in r.groups), default=1)
     height = 110 + n * (50 + 20 * k)  # pixels: 20 per bar, 50 per panel title and gap, 110 for the rest
-    fig = make_subplots(rows=n, cols=1, subplot_titles=[show_piece(g.label) for g in r.groups],
+    fig = make_subplots(rows=n, cols=1, subplot_titles=group_labels(r, lang),
                         shared_xaxes=True, vertical_spacing=min(0.3, 45 / height))
     for i, g in enumerate(r.groups):
         nb = list(reversed(g.neighbors))
         fig.add_bar(x=[x.similarity for x in nb], y=[f"{show_piece(x.text)} ({x.token_id})" for x in nb],
                     orientation="h", marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)], showlegend=False,
                     hovertemplate="%{y}<br>cosine %{x:.4f}<extra></extra>", row=i + 1, col=1)
-    fig.update_xaxes(title_text="cosine similarity", row=n, col=1)
+    fig.update_xaxes(title_text=t("neighbors.cosine_axis", lang), row=n, col=1)
     fig.update_xaxes(showticklabels=True)
-    space = "input embedding (embed_tokens)" if r.space == "input" else "output embedding (lm_head)"
-    return _layout(fig, f"Nearest tokens to '{r.query}'", height, f"in the {space}")
+    return _layout(fig, t("neighbors.bar_title", lang, query=r.query), height, t(f"neighbors.in_{r.space}", lang))
 
 
 # Labels a PCA point may take, tried in this order; (dx, dy) in label heights/widths from the point.
@@ -95,7 +98,7 @@ def _place_labels(xs: list[float], ys: list[float], texts: list[str], span: tupl
     return out
 
 
-def neighbors_scatter(r: NeighborsResult) -> go.Figure:
+def neighbors_scatter(r: NeighborsResult, lang: str = "en") -> go.Figure:
     """The query vectors (stars) and their neighbours (dots) on the first two principal axes.
 
     One colour per query vector. Only the queries and the nearest few neighbours of each carry a label
@@ -113,9 +116,10 @@ def neighbors_scatter(r: NeighborsResult) -> go.Figure:
     places = dict(zip(map(id, label_pts), _place_labels([p.x for p in label_pts], [p.y for p in label_pts],
                                                         [show_piece(p.label) for p in label_pts], span,
                                                         [(p.x, p.y) for p in r.points])))
+    names = group_labels(r, lang)
     for g, group in enumerate(r.groups):
         colour = GROUP_COLOURS[g % len(GROUP_COLOURS)]
-        query = show_piece(group.label)
+        query = names[g]
         near = [p for p in r.points if p.group == g and not p.is_query]  # in neighbour order, nearest first
         sims = [n.similarity for n in group.neighbors]
         fig.add_scatter(
@@ -132,7 +136,7 @@ def neighbors_scatter(r: NeighborsResult) -> go.Figure:
         fig.add_scatter(
             x=[p.x for p in q], y=[p.y for p in q], text=[query] * len(q),
             textposition=[places.get(id(p), "top center") for p in q], mode="markers+text",
-            textfont=dict(size=13, color="#111827"), name=f"query {query}", legendgroup=str(g),
+            textfont=dict(size=13, color="#111827"), name=t("neighbors.query", lang, label=query), legendgroup=str(g),
             marker=dict(color=colour, size=18, symbol="star", line=dict(width=1, color="#111827")),
             hovertemplate="query %{text}<extra></extra>")
     a, b = r.explained_variance
@@ -141,9 +145,9 @@ def neighbors_scatter(r: NeighborsResult) -> go.Figure:
         pad = 0.15 * extent if extent > 1e-9 else 1.0
         rng = [min(values, default=0) - pad, max(values, default=0) + pad]
         (fig.update_xaxes if axis == "x" else fig.update_yaxes)(range=rng, zeroline=False)
-    fig.update_xaxes(title_text=f"PC1 ({a:.0%} of variance)")
-    fig.update_yaxes(title_text=f"PC2 ({b:.0%} of variance)")
-    fig = _layout(fig, "PCA of the vectors (2D)", 500, "unit length; stars are the queries")
+    fig.update_xaxes(title_text=t("neighbors.pc", lang, i=1, share=f"{a:.0%}"))
+    fig.update_yaxes(title_text=t("neighbors.pc", lang, i=2, share=f"{b:.0%}"))
+    fig = _layout(fig, t("neighbors.pca_title", lang), 500, t("neighbors.pca_note", lang))
     # The legend under the plot: above it, two rows on a phone ran into the title.
     fig.update_layout(legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
     return fig
@@ -152,7 +156,7 @@ def neighbors_scatter(r: NeighborsResult) -> go.Figure:
 # --------------------------------------------------------------------------- layers
 
 
-def norms_heatmap(s: LayerStats) -> go.Figure:
+def norms_heatmap(s: LayerStats, lang: str = "en") -> go.Figure:
     """L2 norm of every hidden state: layers (0 = embeddings) down, tokens across."""
     # Colour on a log scale: a few tokens (often the first) carry norms 100x the others
     # ("massive activations"), which would flatten every other cell to one colour.
@@ -162,34 +166,34 @@ def norms_heatmap(s: LayerStats) -> go.Figure:
     ticks = list(range(lo, hi + 1))
     fig = go.Figure(go.Heatmap(z=logz, customdata=s.norms, x=_labels(s.tokens), y=list(range(len(s.norms))),
                                colorscale="Viridis",
-                               colorbar=dict(title="‖h‖", tickvals=ticks, ticktext=[f"{10 ** t:g}" for t in ticks]),
+                               colorbar=dict(title="‖h‖", tickvals=ticks, ticktext=[f"{10 ** e:g}" for e in ticks]),
                                hovertemplate="layer %{y}<br>token %{x}<br>norm %{customdata:.2f}<extra></extra>"))
-    fig.update_yaxes(title_text="layer (0 = embedding output)", autorange="reversed")
-    fig.update_xaxes(title_text="token")
-    note = "; last row after the final norm" if s.last_is_normed else ""
-    return _layout(fig, "L2 norm of the hidden states", 520, f"log colour scale{note}")
+    fig.update_yaxes(title_text=layer_axis(lang), autorange="reversed")
+    fig.update_xaxes(title_text=t("layers.axis_token", lang))
+    note = t("layers.norms_note_normed" if s.last_is_normed else "layers.norms_note", lang)
+    return _layout(fig, t("layers.norms_title", lang), 520, note)
 
 
 # One trace per token: past this many a browser slows down and the legend is unreadable.
 MAX_LINES = 64
 
 
-def norms_lines(s: LayerStats) -> go.Figure:
+def norms_lines(s: LayerStats, lang: str = "en") -> go.Figure:
     """One line per token (the last MAX_LINES tokens): how its hidden state's norm changes through the layers."""
     fig = go.Figure()
     layers = list(range(len(s.norms)))
     labels = _labels(s.tokens)
     first = max(0, len(labels) - MAX_LINES)
-    for t in range(first, len(labels)):
-        fig.add_scatter(x=layers, y=[row[t] for row in s.norms], mode="lines", name=labels[t],
-                        hovertemplate=f"{labels[t]}<br>layer %{{x}}<br>norm %{{y:.2f}}<extra></extra>")
-    fig.update_xaxes(title_text="layer (0 = embedding output)")
-    fig.update_yaxes(title_text="L2 norm", type="log")
-    shown = f" (the last {MAX_LINES} tokens)" if first else ""
-    return _layout(fig, "Norm of each token's hidden state", 440, f"across layers{shown}")
+    for k in range(first, len(labels)):
+        fig.add_scatter(x=layers, y=[row[k] for row in s.norms], mode="lines", name=labels[k],
+                        hovertemplate=f"{labels[k]}<br>layer %{{x}}<br>norm %{{y:.2f}}<extra></extra>")
+    fig.update_xaxes(title_text=layer_axis(lang))
+    fig.update_yaxes(title_text=t("layers.axis_norm", lang), type="log")
+    note = t("layers.lines_note_last", lang, n=MAX_LINES) if first else t("layers.lines_note", lang)
+    return _layout(fig, t("layers.lines_title", lang), 440, note)
 
 
-def next_cosine_heatmap(s: LayerStats) -> go.Figure:
+def next_cosine_heatmap(s: LayerStats, lang: str = "en") -> go.Figure:
     """cos(h_l, h_{l+1}) per token, with the mean over tokens as a line below."""
     fig = make_subplots(rows=2, cols=1, row_heights=[0.7, 0.3], vertical_spacing=0.12, shared_xaxes=False)
     ys = [f"{i}→{i + 1}" for i in range(len(s.next_cosine))]
@@ -198,9 +202,9 @@ def next_cosine_heatmap(s: LayerStats) -> go.Figure:
                              hovertemplate="layers %{y}<br>token %{x}<br>cos %{z:.3f}<extra></extra>"), row=1, col=1)
     fig.add_scatter(x=ys, y=s.mean_next_cosine, mode="lines+markers", marker_color=BLUE, showlegend=False,
                     hovertemplate="layers %{x}<br>mean cos %{y:.3f}<extra></extra>", row=2, col=1)
-    fig.update_yaxes(autorange="reversed", title_text="layer → next", row=1, col=1)
-    fig.update_yaxes(title_text="mean cos", row=2, col=1)
-    return _layout(fig, "Cosine similarity to the next layer", 640, "of each token's hidden state")
+    fig.update_yaxes(autorange="reversed", title_text=t("layers.axis_next", lang), row=1, col=1)
+    fig.update_yaxes(title_text=t("layers.axis_mean_cos", lang), row=2, col=1)
+    return _layout(fig, t("layers.cosine_title", lang), 640, t("layers.cosine_note", lang))
 
 
 # Light to mid blue, so that the dark cell text stays readable on every cell (contrast >= 4.8:1 at p = 1).
@@ -209,10 +213,10 @@ LENS_SCALE = ((0.0, "#f8fafc"), (0.35, "#dbeafe"), (0.7, "#93c5fd"), (1.0, "#3b8
 LENS_TEXT_POSITIONS = 24
 
 
-def lens_heatmap(g: LensGrid) -> go.Figure:
+def lens_heatmap(g: LensGrid, lang: str = "en") -> go.Figure:
     """Logit lens: the top token of every layer at every position, coloured by its probability."""
     x = [f"{p}:{show_piece(g.tokens[p])}" for p in g.positions]
-    text = [[show_piece(t) for t in row] for row in g.top_texts]
+    text = [[show_piece(x) for x in row] for row in g.top_texts]
     written = len(g.positions) <= LENS_TEXT_POSITIONS
     fig = go.Figure(go.Heatmap(
         z=g.top_probs, x=x, y=list(range(len(g.top_probs))), text=text,
@@ -220,31 +224,31 @@ def lens_heatmap(g: LensGrid) -> go.Figure:
         colorscale=[list(stop) for stop in LENS_SCALE], zmin=0, zmax=1, xgap=1, ygap=1,
         colorbar=dict(title="p(top)", thickness=14),
         hovertemplate="layer %{y}<br>after %{x}<br>top %{text}<br>p %{z:.3f}<extra></extra>"))
-    fig.update_yaxes(title_text="layer (0 = embedding output)", autorange="reversed", tickfont=dict(size=12))
-    fig.update_xaxes(title_text="position (the prediction is for the next token)", tickfont=dict(size=12))
-    hover = "" if written else "; hover a cell for its token"
-    fig = _layout(fig, "Logit lens: each layer's top next-token guess", max(520, 26 * len(g.top_probs) + 160),
-                  f"final norm + LM head{hover}")
+    fig.update_yaxes(title_text=layer_axis(lang), autorange="reversed", tickfont=dict(size=12))
+    fig.update_xaxes(title_text=t("layers.axis_position", lang), tickfont=dict(size=12))
+    fig = _layout(fig, t("layers.lens_title", lang), max(520, 26 * len(g.top_probs) + 160),
+                  t("layers.lens_note" if written else "layers.lens_note_hover", lang))
     fig.update_layout(plot_bgcolor="#ffffff")
     return fig
 
 
-def lens_rank_chart(at: LensAtPosition) -> go.Figure:
+def lens_rank_chart(at: LensAtPosition, lang: str = "en") -> go.Figure:
     """Rank (log scale) and probability of the tracked token through the layers at one position."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     layers = [x.layer for x in at.layers]
     tops = [show_piece(x.top[0][1]) if x.top else "" for x in at.layers]
-    fig.add_scatter(x=layers, y=[x.target_rank for x in at.layers], mode="lines+markers", name="rank",
-                    marker_color=BLUE, customdata=tops,
+    fig.add_scatter(x=layers, y=[x.target_rank for x in at.layers], mode="lines+markers",
+                    name=t("layers.legend_rank", lang), marker_color=BLUE, customdata=tops,
                     hovertemplate="layer %{x}<br>rank %{y}<br>top: %{customdata}<extra></extra>")
-    fig.add_scatter(x=layers, y=[x.target_prob for x in at.layers], mode="lines", name="probability",
+    fig.add_scatter(x=layers, y=[x.target_prob for x in at.layers], mode="lines",
+                    name=t("layers.legend_probability", lang),
                     line=dict(color=ORANGE, dash="dot"), secondary_y=True,
                     hovertemplate="layer %{x}<br>p %{y:.4f}<extra></extra>")
-    fig.update_yaxes(title_text="rank (1 = top)", type="log", autorange="reversed", secondary_y=False)
-    fig.update_yaxes(title_text="probability", range=[0, 1], secondary_y=True)
-    fig.update_xaxes(title_text="layer (0 = embedding output)")
-    fig = _layout(fig, f"Rank of '{show_piece(at.target_text)}' across layers", 440,
-                  f"after '{show_piece(at.token)}' (position {at.position})")
+    fig.update_yaxes(title_text=t("layers.axis_rank", lang), type="log", autorange="reversed", secondary_y=False)
+    fig.update_yaxes(title_text=t("layers.legend_probability", lang), range=[0, 1], secondary_y=True)
+    fig.update_xaxes(title_text=layer_axis(lang))
+    fig = _layout(fig, t("layers.rank_title", lang, target=show_piece(at.target_text)), 440,
+                  t("layers.rank_note", lang, token=show_piece(at.token), position=at.position))
     fig.update_layout(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))  # beside the plot it squeezes a phone
     return fig
 

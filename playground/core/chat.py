@@ -10,7 +10,7 @@ Three ways to turn a conversation into the text a causal LM continues:
 the model's context. `split_reasoning()` separates a `<think> ... </think>` section from the answer,
 `confidences()` turns generation steps into per-token probabilities with their top alternatives.
 
-Not here: running the model (playground.core.generate), HTML or any UI (playground.charts_chat, the tab).
+Not here: running the model (playground.core.generate), HTML or any UI (playground.render, the tab).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import Any
 import torch
 
 # token_text lives in core/tokens.py (how every tab shows a token); core/layers still imports it from here.
-from playground.core.tokens import byte_pieces, check_text, token_text
+from playground.core.tokens import byte_pieces, check_text, show_piece, token_text
 from playground.errors import InputError
 
 SPACES = ("input", "output")
@@ -219,6 +219,23 @@ def neighbors(lm: Any, word: str, k: int = 10, mode: str = "mean", space: str = 
     return NeighborsResult(word, space, mode, is_tied(lm), int(vocab), int(d_model),
                            tuple((i, token_text(tok, i)) for i in ids), tuple(groups), points, ratio,
                            tuple(byte_pieces(tok, ids)))
+
+
+def query_kind(r: NeighborsResult) -> str:
+    """How the query vector was made, for the summary: "mean" of several pieces, "each" piece's own
+    vector, or the one piece's "row"."""
+    return "row" if len(r.pieces) == 1 else r.mode
+
+
+def is_mean_group(r: NeighborsResult) -> bool:
+    """True when the one group is the mean of several pieces (its label 'mean of 4 pieces' is worded by the tab)."""
+    return r.mode == "mean" and len(r.pieces) > 1
+
+
+def table_rows(r: NeighborsResult) -> list[tuple[int, int, int, str, float]]:
+    """One row per neighbour: (group index, rank from 1, token id, text as shown, cosine to 4 places)."""
+    return [(g, n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4))
+            for g, group in enumerate(r.groups) for n, x in enumerate(group.neighbors)]
 
 
 def to_json(r: NeighborsResult) -> dict[str, Any]:

@@ -5,7 +5,8 @@ such as `å¤§`), the bytes each token stands for, the slice of the input it co
 decoding gives the input back. `compare(a, b)` marks where two tokenizations cut differently.
 
 Works with any Hugging Face tokenizer; offsets need a fast tokenizer (all catalog models have one).
-Not here: validation of user input (see `check_text`), HTML rendering (see playground/tabs/tokenizer.py).
+Also the display helpers every view shares (`show_piece`, `bytes_text`, `token_text`, `token_rows`).
+Not here: HTML (playground/render.py), words for people (the Tokenizer tab).
 """
 
 from __future__ import annotations
@@ -168,16 +169,17 @@ class Tokenization:
         pieces = b"".join(t.bytes for t in self.tokens if not (t.special and t.start is None and skip))
         return pieces.decode("utf-8", errors="replace") if skip else self.decoded
 
-    def round_trip_note(self) -> str | None:
-        """Why decode(encode(text)) differs from text, or None when it does not."""
+    def round_trip_issue(self) -> str | None:
+        """Why decode(encode(text)) differs from text, as a code the tab words, or None when it does not:
+        "nfkc" (Unicode normalized), "whitespace" (at the ends), "changed" (characters changed or dropped)."""
         if self.round_trip:
             return None
         got = self.decoded_without_added
         if unicodedata.normalize("NFKC", self.text) == unicodedata.normalize("NFKC", got):
-            return "The tokenizer normalizes Unicode (NFKC), so some characters come back in another form."
+            return "nfkc"
         if got.strip() == self.text.strip():
-            return "Decoding changed the whitespace at the ends of the text."
-        return "Decoding does not give back the input: the tokenizer changed or dropped some characters."
+            return "whitespace"
+        return "changed"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -256,8 +258,14 @@ def check_text(text: str | None, max_chars: int, what: str = "text", allow_blank
     return text
 
 
-def show_piece(text: str) -> str:
-    """Make whitespace visible in a token: ' good' -> '␣good', '\\n' -> '↵'."""
+def show_piece(text: str, running: bool = False) -> str:
+    """Make whitespace visible in a token, the one whitespace renderer of every view: ' good\\n' -> '␣good↵'.
+
+    `running=True` for text read as a whole (the Chat prompt and reply): spaces stay spaces and a newline
+    keeps its line break after the symbol, ' a\\n' -> ' a↵\\n'.
+    """
+    if running:
+        return text.replace("\n", "↵\n").replace("\t", "⇥").replace("\r", "␍")
     return text.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍")
 
 
@@ -287,3 +295,29 @@ def token_text(tokenizer: Any, token_id: int) -> str:
         return text
     raw = tokenizer.convert_ids_to_tokens(int(token_id)) or ""
     return bytes_text(token_bytes(raw, is_byte_level(tokenizer)))
+
+def token_rows(tok: Tokenization) -> list[list[Any]]:
+    """The Tokenizer table: [#, id, raw token, bytes in hex, text, span of the input] per token.
+
+    'i am good' (SmolLM2) -> [[0, 72, 'i', '69', 'i', 'i'], [1, 744, 'Ġam', '20 61 6d', '␣am', '␣am'], ...]
+    """
+    return [[i, x.id, x.raw, x.bytes.hex(" "), show_piece(bytes_text(x.bytes)),
+             show_piece("" if x.start is None else tok.text[x.start:x.end])] for i, x in enumerate(tok.tokens)]
+
+
+def tax_json(tax: TokenTax) -> dict[str, Any]:
+    """One tokenizer's token tax as the API's JSON: {"english": 19, "chinese": 50, "ratio": 2.6316}."""
+    return {"english": tax.english, "chinese": tax.chinese, "ratio": round(tax.ratio, 4)}
+
+
+def code_for(model_id: str, text: str, add_special: bool) -> str:
+    """Plain transformers code that reproduces the Tokenizer tab."""
+    return f"""from transformers import AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+enc = tokenizer({text!r}, add_special_tokens={add_special})
+ids = enc.input_ids
+print(ids)                                    # token ids
+print(tokenizer.convert_ids_to_tokens(ids))   # raw pieces ('Ġ' is a leading space)
+print(tokenizer.decode(ids))                  # back to text
+"""

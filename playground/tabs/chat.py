@@ -13,13 +13,13 @@ from typing import Any, Iterator
 import gradio as gr
 
 from playground import config
-from playground.charts_chat import confidence_html, prompt_html
 from playground.core import chat
 from playground.core.generate import Generation, Sampling, check_sampling, in_background
 from playground.core.tokens import token_text
 from playground.errors import InputError
 from playground.i18n import register
 from playground.loader import get_loader, resolve
+from playground.render import confidence_html, prompt_html
 from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
 
 ID = "chat"

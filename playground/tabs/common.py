@@ -21,7 +21,7 @@ from typing import Any, Callable
 import gradio as gr
 
 from playground.errors import PlaygroundError
-from playground.i18n import Translatable
+from playground.i18n import Translatable, t
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,18 @@ def json_box(ctx: TabContext) -> gr.JSON:
 
 def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **kwargs: Any) -> gr.Examples:
     """gr.Examples whose rows start with a model name: a click also sets the model bar (ctx.model_picker),
-    so a Chinese example runs on a model that speaks Chinese. Without a picker the names are left out."""
-    if ctx.model_picker is None:
-        return gr.Examples([row[1:] for row in rows], inputs=inputs, **kwargs)
-    return gr.Examples(rows, inputs=[ctx.model_picker, *inputs], **kwargs)
+    so a Chinese example runs on a model that speaks Chinese. Without a picker the names are left out.
+
+    Its label ("Examples") and its column headers follow the language switch: gradio 6 takes the headers
+    from the inputs' labels once, at build time, so they are re-sent from the same i18n keys on a switch.
+    """
+    kwargs.pop("label", None)  # always the translated "Examples"
+    inputs = inputs if ctx.model_picker is None else [ctx.model_picker, *inputs]
+    examples = gr.Examples(rows if ctx.model_picker else [row[1:] for row in rows], inputs=inputs,
+                           label=t("common.examples"), **kwargs)
+    ctx.tr.items.append((examples.dataset, {"label": "common.examples"}))
+    keys = [next((m.get("label") for c, m in ctx.tr.items if c is x), None) for x in inputs]
+    if ctx.lang is not None and all(keys):
+        ctx.lang.change(lambda lang: gr.update(headers=[t(k, lang) for k in keys]), ctx.lang, examples.dataset,
+                        api_visibility="private", queue=False, show_progress="hidden")
+    return examples

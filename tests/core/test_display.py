@@ -14,7 +14,7 @@ from playground.charts_inside import LENS_TEXT_POSITIONS, lens_heatmap, neighbor
 from playground.core import layers as ly
 from playground.core import neighbors as nb
 from playground.core.next_token import last_logits, prompt_ids, sampling_view
-from playground.core.tokens import bytes_text, show_piece, token_text, tokenize
+from playground.core.tokens import bytes_text, show_piece, token_rows, token_text, tokenize
 
 # --------------------------------------------------------------------------- edge cases first
 
@@ -49,15 +49,15 @@ def test_token_text_of_whole_special_and_byte_tokens(tokenizer):
 def test_tokenizer_tab_next_token_and_neighbours_write_a_byte_piece_alike(lm, tokenizer):
     """'台灣最高的山是': SmolLM2's candidates include byte pieces; the Tokenizer tab, Next Token and the
     neighbours all write them as <0xE5><0xAE>, never as hex 'e5 ae' or U+FFFD."""
-    from playground.tabs.tokenizer import spans_html, table_rows
+    from playground.render import token_spans
 
     view = sampling_view(last_logits(lm, prompt_ids(tokenizer, "台灣最高的山是")), tokenizer, show=8)
     assert [(c.id, c.text) for c in view.candidates] == [
         (22924, "一"), (177, "<0xE6>"), (178, "<0xE7>"), (179, "<0xE8>"), (180, "<0xE9>"), (7906, "<0xE4><0xB8>"),
         (43340, "一个"), (18310, "<0xE5><0xAE>")]
     tok = tokenize(tokenizer, "蘋果")
-    assert [row[4] for row in table_rows(tok)] == ["<0xE8>", "<0x98>", "<0x8B>", "果"]
-    html = spans_html(tok)
+    assert [row[4] for row in token_rows(tok)] == ["<0xE8>", "<0x98>", "<0x8B>", "果"]
+    html = token_spans(tok)
     assert "&lt;0xE8&gt;<sub>179</sub>" in html and "\ufffd" not in html
     r = nb.neighbors(lm, "蘋果", k=3, mode="each")
     assert [g.label for g in r.groups] == ["<0xE8>", "<0x98>", "<0x8B>", "果"]

@@ -28,7 +28,7 @@ def test_ids_equal_transformers_and_round_trip(tokenizer, text):
     assert tok.decoded == tokenizer.decode(tok.ids)
     # Byte pieces joined give the exact UTF-8 of the input, even when single pieces split a character.
     assert b"".join(t.bytes for t in tok.tokens).decode("utf-8") == text
-    assert tok.round_trip and tok.round_trip_note() is None
+    assert tok.round_trip and tok.round_trip_issue() is None
     assert tok.n_tokens == len(tok.ids) and tok.n_chars == len(text)
 
 
