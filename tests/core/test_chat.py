@@ -283,11 +283,17 @@ def test_empty_prompt_is_refused(lm):
         Generation(lm, [], Sampling())
 
 
-def test_code_snippet_runs_the_same_greedy_reply(lm):
+def test_code_snippet_runs_the_same_greedy_reply(lm, capsys):
     messages = [{"role": "user", "content": QUESTION}]
     code = chat.code_snippet("HuggingFaceTB/SmolLM2-135M-Instruct", messages, "official", chat.HOMEMADE_PRESET,
                              Sampling(greedy=True, max_new_tokens=12).generate_kwargs(), None)
     assert "apply_chat_template" in code and "do_sample=False" in code and "max_new_tokens=12" in code
     home = chat.code_snippet("x/y", messages, "homemade", chat.HOMEMADE_PRESET, {"max_new_tokens": 5}, 7)
     assert "使用者說：What is the capital of France?\\nAI回答：" in home and "torch.manual_seed" not in home
-    compile(code, "<snippet>", "exec")
+    # The code runs as shown, on the embedded model's converted folder in place of the Hub id (offline),
+    # and prints the reply the app generates.
+    code = code.replace("'HuggingFaceTB/SmolLM2-135M-Instruct'", repr(lm.model.name_or_path))
+    exec(compile(code, "<snippet>", "exec"), {"__name__": "snippet"})  # noqa: S102 - the code the tab shows
+    direct = Generation(lm, chat.build_prompt(lm.tokenizer, QUESTION, mode="official").ids,
+                        Sampling(greedy=True, max_new_tokens=12)).run()
+    assert capsys.readouterr().out == direct.text + "\n"
