@@ -60,7 +60,7 @@ def test_endpoints_are_listed(client):
 # --------------------------------------------------------------------------- streaming
 
 
-def test_chat_streams_the_greedy_reply_of_the_core(client, lm):
+def test_chat_streams_the_greedy_reply_of_the_core(client, lm, capsys):
     job = client.submit(*chat_args("Write a short poem about the sea.", max_new=24), api_name="/chat")
     replies = [out[-1]["reply"] for out in job]
     history, box, view, notice, conf, code, result = job.result()
@@ -75,6 +75,12 @@ def test_chat_streams_the_greedy_reply_of_the_core(client, lm):
     assert result["finish_reason"] in ("eos", "length") and result["time_to_first_token_s"] > 0
     top = result["tokens"][0]["top"]
     assert top[0]["p"] >= top[1]["p"] and len(top) == 5
+    # The Code box runs as shown (the converted folder in place of the Hub id, offline) and prints this reply.
+    assert "'HuggingFaceTB/SmolLM2-135M-Instruct'" in code
+    capsys.readouterr()
+    snippet = code.replace("'HuggingFaceTB/SmolLM2-135M-Instruct'", repr(lm.model.name_or_path))
+    exec(compile(snippet, "<code box>", "exec"), {"__name__": "code_box"})  # noqa: S102 - the code the tab shows
+    assert capsys.readouterr().out == result["reply"] + "\n"
 
 
 def test_history_is_sent_back_and_used(client):
