@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 import torch
 
 from playground import quantize
 
 
+@pytest.mark.slow  # a model copy, calibration and 2 x 10 prompts: ~10 s, more on a busy machine
 def test_smoothing_leaves_the_outputs_unchanged(lm):
     smoothed = copy.deepcopy(lm.model)
     assert quantize.smooth(smoothed, lm.tokenizer) == lm.model.config.num_hidden_layers
@@ -18,6 +20,7 @@ def test_smoothing_leaves_the_outputs_unchanged(lm):
     assert quantize.agreement(lm.model, smoothed, lm.tokenizer)["top1_agreement"] == 1.0
 
 
+@pytest.mark.slow  # a model copy, calibration and 2 x 10 prompts: ~10 s, more on a busy machine
 def test_int8_model_agrees_with_float32_and_keeps_the_embedding_float(lm):
     q = quantize.quantize_int8(copy.deepcopy(lm.model), lm.tokenizer)
     dynamic = torch.ao.nn.quantized.dynamic.Linear
@@ -29,16 +32,16 @@ def test_int8_model_agrees_with_float32_and_keeps_the_embedding_float(lm):
     assert result["positions"] > 50 and result["top1_agreement"] >= 0.8  # measured 0.88
 
 
+@pytest.mark.slow  # a model copy, calibration and 2 x 10 prompts: ~10 s, more on a busy machine
 def test_plain_dynamic_int8_is_what_smoothing_fixes(lm):
     """Without smoothing and with every layer int8, agreement collapses (the reason for this module)."""
     plain = copy.deepcopy(lm.model)
     quantize._untie_head(plain)
-    spec = {n: torch.ao.quantization.per_channel_dynamic_qconfig for n, m in plain.named_modules()
-            if isinstance(m, torch.nn.Linear)}
-    torch.ao.quantization.quantize_dynamic(plain, spec, dtype=torch.qint8, inplace=True)
+    quantize.dynamic_int8(plain, [n for n, m in plain.named_modules() if isinstance(m, torch.nn.Linear)])
     assert quantize.agreement(lm.model, plain, lm.tokenizer)["top1_agreement"] < 0.7
 
 
+@pytest.mark.slow  # a model copy, calibration and 2 x 10 prompts: ~10 s, more on a busy machine
 def test_loader_int8_mode_counts_parameters_as_float32_does(lm):
     from playground.loader import ModelLoader
 
@@ -51,3 +54,12 @@ def test_loader_int8_mode_counts_parameters_as_float32_does(lm):
     ids = lm.tokenizer("The capital of France is", return_tensors="pt").input_ids
     with torch.no_grad():
         assert q.model(ids).logits.argmax(-1)[0, -1] == lm.model(ids).logits.argmax(-1)[0, -1]
+
+
+def test_untied_head_stays_untied_when_transformers_ties_again(lm):
+    model = copy.deepcopy(lm.model)
+    quantize._untie_head(model)
+    model.tie_weights()  # what from_pretrained and resize_token_embeddings call
+    assert model.lm_head.weight is not model.model.embed_tokens.weight
+    assert torch.equal(model.lm_head.weight, lm.model.lm_head.weight)
+    assert model.all_tied_weights_keys == {}
