@@ -160,7 +160,7 @@ def _top(table: _Table, query: torch.Tensor, exclude: list[int], k: int) -> tupl
 def _pca(vectors: torch.Tensor) -> tuple[Any, tuple[float, float]]:
     """Rows -> (n, 2) coordinates with scikit-learn's PCA, and the explained variance ratios."""
     import numpy as np
-    from sklearn.decomposition import PCA
+    from sklearn.decomposition import PCA  # type: ignore[import-untyped]
 
     x = vectors.float().cpu().numpy()  # (n, d_model)
     if x.shape[0] < 3:  # PCA needs two axes of variation; pad with zeros to draw 1-2 points

@@ -222,7 +222,7 @@ def boundaries(tok: Tokenization) -> set[int]:
     """Character positions where a token starts or ends: 'good morning' -> {0, 4, 12}."""
     cuts: set[int] = set()
     for t in tok.tokens:
-        if t.start is not None:
+        if t.start is not None and t.end is not None:
             cuts.update((t.start, t.end))
     return cuts
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import gradio as gr
+from gradio.helpers import Examples
 
 from playground.errors import PlaygroundError
 from playground.i18n import Translatable, t
@@ -96,7 +97,7 @@ def json_box(ctx: TabContext) -> gr.JSON:
         return ctx.tr.make(gr.JSON, i18n={"label": "common.result"})
 
 
-def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **kwargs: Any) -> gr.Examples:
+def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **kwargs: Any) -> Examples:
     """gr.Examples whose rows start with a model name: a click also sets the model bar (ctx.model_picker),
     so a Chinese example runs on a model that speaks Chinese. Without a picker the names are left out.
 
@@ -108,7 +109,7 @@ def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **
     examples = gr.Examples(rows if ctx.model_picker else [row[1:] for row in rows], inputs=inputs,
                            label=t("common.examples"), **kwargs)
     ctx.tr.items.append((examples.dataset, {"label": "common.examples"}))
-    keys = [next((m.get("label") for c, m in ctx.tr.items if c is x), None) for x in inputs]
+    keys = [next((m["label"] for c, m in ctx.tr.items if c is x and "label" in m), "") for x in inputs]
     if ctx.lang is not None and all(keys):
         ctx.lang.change(lambda lang: gr.update(headers=[t(k, lang) for k in keys]), ctx.lang, examples.dataset,
                         api_visibility="private", queue=False, show_progress="hidden")
