@@ -23,13 +23,21 @@ CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
 TIERS = ("core", "api", "browser")  # test folders, each a marker registered in pytest.ini
 
 
+# Fixtures that make a test slow wherever it is: the second embedded model is 2.5 GB in float32 (a load of
+# ~20 s here, and a first conversion of minutes) and decodes ~10 tokens/s.
+SLOW_FIXTURES = {"qwen"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test with its folder's tier: tests/core/test_x.py -> @pytest.mark.core."""
+    """Mark every test with its folder's tier (tests/core/test_x.py -> @pytest.mark.core), and as slow when it
+    uses a slow fixture."""
     root = Path(__file__).parent
     for item in items:
         parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
         if parts and parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, parts[0]))
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def _go_offline(mp: pytest.MonkeyPatch) -> None:
