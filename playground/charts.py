@@ -1,6 +1,8 @@
 """Pure Plotly builders for the Tokenizer and Next Token tabs: core dataclasses in, figures out.
 
-No gradio, no torch. Other tabs keep their builders in playground/charts_<area>.py.
+No gradio, no torch. Words (titles, legends, hover text) come from playground.i18n in the language
+passed in (`lang`); playground/words/next_token.py holds the Next Token chart's. Other tabs keep their
+builders in playground/charts_<area>.py.
 """
 
 from __future__ import annotations
@@ -9,11 +11,9 @@ import plotly.graph_objects as go
 
 from playground.core.next_token import SamplingView
 from playground.core.tokens import show_piece
-
-# Ten soft colours that stay readable under dark text, cycled over tokens.
-PALETTE = ("#fde68a", "#bbf7d0", "#bfdbfe", "#fbcfe8", "#ddd6fe", "#fed7aa", "#a5f3fc", "#d9f99d", "#fecaca", "#e5e7eb")
-
-BLUE, ORANGE, GREY = "#2563eb", "#ea580c", "#9ca3af"
+from playground.i18n import t
+from playground.render import BLUE, GREY, ORANGE  # the one set of colours
+from playground.words import next_token as _words  # noqa: F401 - registers the chart's strings
 
 
 def plural(n: int, noun: str) -> str:
@@ -21,7 +21,7 @@ def plural(n: int, noun: str) -> str:
     return noun if n == 1 else noun + "s"
 
 
-def next_token_chart(view: SamplingView, title: str = "") -> go.Figure:
+def next_token_chart(view: SamplingView, title: str = "", lang: str = "en") -> go.Figure:
     """Bars for the most likely tokens: temperature-1 probability faintly behind, the tempered one,
     greyed out where top-k/top-p removed the token, and the renormalized probability of the rest.
 
@@ -30,23 +30,24 @@ def next_token_chart(view: SamplingView, title: str = "") -> go.Figure:
     labels = [f"{show_piece(c.text)}<br><sub>{c.id}</sub>" for c in view.candidates]
     fig = go.Figure()
     if view.temperature != 1:
-        fig.add_bar(x=labels, y=[c.prob for c in view.candidates], name="before temperature (T=1)",
+        fig.add_bar(x=labels, y=[c.prob for c in view.candidates], name=t("chart.next_token.before", lang),
                     marker_color="rgba(37,99,235,0.18)", offsetgroup=0,
                     hovertemplate="%{x}<br>p(T=1) = %{y:.4f}<extra></extra>")
-        tempered = f"after temperature (T={view.temperature:g})"
+        tempered = t("chart.next_token.after", lang, T=view.temperature)
     else:
-        tempered = "probability (T=1)"
+        tempered = t("chart.next_token.plain", lang)
     fig.add_bar(x=labels, y=[c.tempered for c in view.candidates], name=tempered,
                 marker_color=[BLUE if c.kept else GREY for c in view.candidates], offsetgroup=1,
                 hovertemplate=f"%{{x}}<br>p(T={view.temperature:g}) = %{{y:.4f}}<extra></extra>")
-    fig.add_bar(x=labels, y=[c.final for c in view.candidates], name="after top-k / top-p (renormalized)",
+    fig.add_bar(x=labels, y=[c.final for c in view.candidates], name=t("chart.next_token.final", lang),
                 marker_color=ORANGE, offsetgroup=2,
-                hovertemplate="%{x}<br>sampled with p = %{y:.4f}<extra></extra>")
+                hovertemplate=f"%{{x}}<br>{t('chart.next_token.sampled', lang)} = %{{y:.4f}}<extra></extra>")
+    details = t("chart.next_token.details_one" if view.kept_count == 1 else "chart.next_token.details", lang,
+                bits=view.entropy_bits, n=view.kept_count)
     fig.update_layout(
         # Details on a smaller second line: Plotly does not wrap a title, and a phone is 390 pixels wide.
-        title=title or (f"Next-token candidates<br><sup>entropy {view.entropy_bits:.2f} bits at T=1, "
-                        f"{view.kept_count:,} {plural(view.kept_count, 'token')} may be sampled</sup>"),
-        barmode="group", bargap=0.15, yaxis_title="probability", yaxis_range=[0, 1.02],
+        title=title or f"{t('chart.next_token.title', lang)}<br><sup>{details}</sup>",
+        barmode="group", bargap=0.15, yaxis_title=t("chart.next_token.y", lang), yaxis_range=[0, 1.02],
         # The legend in the top right corner of the plot, where the bars (most likely first) are always low:
         # above the plot it wrapped into the title on a phone, below it ran into rotated token labels.
         legend=dict(x=1, xanchor="right", y=1, yanchor="top", bgcolor="rgba(255,255,255,0.85)"),

@@ -15,12 +15,13 @@ Not here: running the model (playground.core.generate), HTML or any UI (playgrou
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from playground import config
 from playground.core.tokens import token_text
+from playground.core.validation import check_text, choice
 from playground.errors import InputError
 
 MODES = ("official", "homemade", "none")
@@ -33,32 +34,13 @@ THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 # --------------------------------------------------------------------------- input checks
 
 
-def check_text(text: Any, what: str = "Message", allow_empty: bool = False) -> str:
-    """The text, or InputError for None/empty/whitespace-only, over the character cap, or control characters."""
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        raise InputError(f"{what} must be text, got {type(text).__name__}.")
-    if not allow_empty and not text.strip():
-        raise InputError(f"{what} is empty: type something first.")
-    cap = config.settings().limits.max_input_chars
-    if len(text) > cap:
-        raise InputError(f"{what} has {len(text):,} characters; the limit is {cap:,}.")
-    for ch in text:
-        if ch not in "\n\r\t" and unicodedata.category(ch) == "Cc":
-            raise InputError(f"{what} contains the control character U+{ord(ch):04X}; remove it.")
-    return text
-
-
 def check_mode(mode: Any) -> str:
-    mode = (mode or "official").strip().lower() if isinstance(mode, str) else mode
-    if mode not in MODES:
-        raise InputError(f"Unknown template mode {mode!r}. Choose one of: {', '.join(MODES)}.")
-    return mode
+    """'Official ' -> 'official'; None -> 'official'; anything not in MODES -> InputError naming MODES."""
+    return choice("template mode", mode or "official", MODES)
 
 
 def check_template(template: Any) -> str:
-    template = check_text(template if template is not None else HOMEMADE_PRESET, "The homemade template")
+    template = check_text(template if template is not None else HOMEMADE_PRESET, "the homemade template")
     if SLOT not in template:
         raise InputError(f"The homemade template needs a {SLOT} slot where the message goes, got {template!r}.")
     return template
@@ -76,7 +58,7 @@ def normalize_history(history: Any) -> list[dict[str, str]]:
         if isinstance(item, (list, tuple)) and len(item) == 2:  # the old [user, bot] pairs
             for role, content in zip(("user", "assistant"), item):
                 if content:
-                    out.append({"role": role, "content": check_text(content, f"A {role} message in the history")})
+                    out.append({"role": role, "content": check_text(content, f"a {role} message in the history")})
             continue
         if not isinstance(item, dict) or "role" not in item:
             raise InputError(f"History items must be {{'role': ..., 'content': ...}} messages, got {item!r:.80}.")
@@ -87,7 +69,7 @@ def normalize_history(history: Any) -> list[dict[str, str]]:
             raise InputError(f"History roles must be 'user' or 'assistant', got {role!r}.")
         if isinstance(content, list):  # gradio may hand content back as a list of parts
             content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-        out.append({"role": role, "content": check_text(content, f"A {role} message in the history",
+        out.append({"role": role, "content": check_text(content, f"a {role} message in the history",
                                                         allow_empty=role == "assistant")})
     return out
 
@@ -118,11 +100,13 @@ class Prompt:
     role_counts: dict[str, int]  # tokens per role
     add_special_tokens: bool  # how the text was tokenized
     bos_doubled: bool  # the ids start with BOS twice, or the default tokenization would
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # English, for the JSON result; the page words `warning_codes`
     messages: list[dict[str, str]] = field(default_factory=list)  # the conversation that was rendered
     dropped_turns: int = 0  # oldest turns left out to fit (see fit_prompt)
     dropped_tokens: int = 0
-    notice: str = ""  # the visible notice when turns were dropped
+    notice: str = ""  # the notice when turns were dropped, in English (JSON); the page words the numbers
+    budget: int = 0  # the prompt-token budget the turns were dropped for (0: nothing dropped)
+    warning_codes: tuple[str, ...] = ()  # "bos_doubled" (the ids start with BOS twice), "bos_would_double"
 
     @property
     def n_tokens(self) -> int:
@@ -139,7 +123,7 @@ def _render_official(tokenizer: Any, messages: list[dict[str, str]]) -> str:
         raise InputError("This model has no chat template (it is not a chat model): use the homemade or none mode.")
     try:
         return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-    except Exception as exc:  # noqa: BLE001 - a template's own error (e.g. "system role not supported")
+    except Exception as exc:
         raise InputError(f"The model's chat template refused this conversation: {exc}") from exc
 
 
@@ -193,8 +177,8 @@ def build_prompt(tokenizer: Any, message: str, history: Any = (), system: str = 
     add_special_tokens=True, as `tokenizer(prompt)` in the source does.
     """
     mode = check_mode(mode)
-    message = check_text(message)
-    system = check_text(system, "The system prompt", allow_empty=True).strip()
+    message = check_text(message, "the message")
+    system = check_text(system, "the system prompt", allow_empty=True).strip()
     messages = ([{"role": "system", "content": system}] if system else []) + normalize_history(history) + \
         [{"role": "user", "content": message}]
     if mode == "official":
@@ -225,7 +209,7 @@ def build_prompt(tokenizer: Any, message: str, history: Any = (), system: str = 
     doubled_now = bos is not None and ids[:2] == [bos, bos]
     would_double = (bos is not None and not add_special and tokenizer.bos_token and
                     text.startswith(tokenizer.bos_token) and _adds_bos(tokenizer))
-    warnings = []
+    warnings, codes = [], ("bos_doubled",) if doubled_now else ("bos_would_double",) if would_double else ()
     if doubled_now:
         warnings.append(f"The prompt starts with two BOS tokens ({tokenizer.bos_token!r}): the text already begins "
                         "with it and the tokenizer adds another. Remove it from the template.")
@@ -234,7 +218,8 @@ def build_prompt(tokenizer: Any, message: str, history: Any = (), system: str = 
                         "with tokenizer(text) (add_special_tokens=True, the default) would double it. "
                         "Use add_special_tokens=False, as apply_chat_template(tokenize=True) does.")
     return Prompt(mode, text, ids, tokenizer.convert_ids_to_tokens(ids), [i in special_ids for i in ids], roles,
-                  counts, add_special, bool(doubled_now or would_double), tuple(warnings), messages)
+                  counts, add_special, bool(doubled_now or would_double), tuple(warnings), messages,
+                  warning_codes=codes)
 
 
 def context_budget(model_config: Any, max_new_tokens: int) -> int:
@@ -268,7 +253,7 @@ def fit_prompt(tokenizer: Any, message: str, history: Any = (), system: str = ""
               f"left out: the conversation is {full.n_tokens:,} tokens and the model is given at most {budget:,}. "
               "The model no longer sees them.")
     return Prompt(**{**prompt.__dict__, "dropped_turns": dropped, "dropped_tokens": full.n_tokens - prompt.n_tokens,
-                     "notice": notice})
+                     "notice": notice, "budget": budget})
 
 
 # --------------------------------------------------------------------------- reading the reply

@@ -1,8 +1,8 @@
 """Token-by-token generation with a KV cache: streamed, stoppable, seedable, with per-step confidences.
 
 `Generation(lm, input_ids, sampling)` is an iterator of `Step`s. It runs the same computation as
-`model.generate` (one prefill pass over the prompt, then one token at a time through a
-`DynamicCache`, the same logits processors in the same order), so greedy decoding gives the same
+`model.generate` (one prefill pass over the prompt, then one token at a time through a `DynamicCache`,
+the same logits processors in the same order: playground.core.sampling), so greedy decoding gives the same
 tokens as `model.generate(do_sample=False)`, and a seeded sampled reply the same tokens as
 `torch.manual_seed(seed); model.generate(do_sample=True, ...)`.
 
@@ -21,16 +21,21 @@ Not here: chat templates, history, or anything about text formatting (playground
 
 from __future__ import annotations
 
-import math
 import queue
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from playground import config
 from playground.core import batching
+from playground.core.sampling import Sampling, check_sampling, processors
 from playground.errors import InputError
+
+if TYPE_CHECKING:
+    from playground.loader import LoadedModel
+
+__all__ = ["Generation", "Sampling", "Step", "check_sampling", "in_background"]  # Sampling: the decode's settings
 
 TOP_ALTERNATIVES = 5  # alternatives kept per step for the confidence view
 # OpenMP threads of a background decode thread. One: at batch 1 a small model's decode is bound by memory
@@ -39,62 +44,6 @@ TOP_ALTERNATIVES = 5  # alternatives kept per step for the confidence view
 # web server, a tokenize request) stalls both. The rest of the process keeps torch's default. (The batched
 # forward passes themselves run in the model's scheduler thread: playground.core.batching.BATCH_THREADS.)
 DECODE_THREADS = 1
-
-
-@dataclass(frozen=True)
-class Sampling:
-    """How the next token is chosen. Defaults follow a common chat setting."""
-
-    greedy: bool = True  # argmax at every step; the other sampling fields are then ignored (except the penalty)
-    temperature: float = 0.7  # divides the logits; < 1 sharpens, > 1 flattens
-    top_k: int = 50  # keep the k most likely tokens; 0 turns the filter off
-    top_p: float = 0.9  # keep the smallest set whose probability reaches p; 1 turns it off
-    repetition_penalty: float = 1.0  # CTRL-style penalty on tokens already in prompt or reply; 1 is off
-    max_new_tokens: int = 256  # tokens in the reply at most
-    seed: int | None = None  # None: a fresh random seed, reported in the result so it can be replayed
-
-    def generate_kwargs(self) -> dict[str, Any]:
-        """The same settings as `model.generate` keyword arguments (for the Code view and the tests)."""
-        kw: dict[str, Any] = {"max_new_tokens": self.max_new_tokens, "do_sample": not self.greedy}
-        if self.repetition_penalty != 1.0:
-            kw["repetition_penalty"] = self.repetition_penalty
-        if not self.greedy:
-            kw.update(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p)
-        return kw
-
-
-def _number(name: str, value: Any, lo: float, hi: float, integer: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}.") from None
-    if math.isnan(x) or math.isinf(x) or not lo <= x <= hi:
-        raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}.")
-    if integer and x != int(x):
-        raise InputError(f"{name} must be a whole number, got {value!r}.")
-    return x
-
-
-def check_sampling(greedy: Any = True, temperature: Any = 0.7, top_k: Any = 50, top_p: Any = 0.9,
-                   repetition_penalty: Any = 1.0, max_new_tokens: Any = 256, seed: Any = None) -> Sampling:
-    """Validate raw UI/API values into a Sampling, or raise InputError naming the bad value.
-
-    A seed of None, "" or -1 means "pick one at random" (the result reports the seed used).
-    """
-    cap = config.settings().limits.max_new_tokens
-    if seed is None or (isinstance(seed, str) and not seed.strip()) or seed == -1:
-        seed_value = None
-    else:
-        seed_value = int(_number("Seed", seed, 0, 2**63 - 1, integer=True))
-    return Sampling(
-        greedy=bool(greedy),
-        temperature=_number("Temperature", temperature, 0.01, 5.0),
-        top_k=int(_number("Top-k", top_k, 0, 100_000, integer=True)),
-        top_p=_number("Top-p", top_p, 0.01, 1.0),
-        repetition_penalty=_number("Repetition penalty", repetition_penalty, 0.5, 3.0),
-        max_new_tokens=int(_number("Max new tokens", max_new_tokens, 1, cap, integer=True)),
-        seed=seed_value,
-    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +69,7 @@ class Generation:
     Stopping the iteration (a consumer that goes away) also stops the computation: nothing runs ahead.
     """
 
-    lm: Any  # playground.loader.LoadedModel
+    lm: LoadedModel
     input_ids: list[int]
     sampling: Sampling
     stop: threading.Event | None = None
@@ -137,7 +86,7 @@ class Generation:
     def __post_init__(self) -> None:
         if not self.input_ids:
             raise InputError("The prompt is empty: there is nothing to continue.")
-        if not self.sampling.greedy:
+        if not self.sampling.is_greedy:
             import torch
 
             self.seed = self.sampling.seed if self.sampling.seed is not None else \
@@ -154,7 +103,7 @@ class Generation:
             return 0.0
         return (self.new_tokens - 1) / (self.seconds - self.time_to_first_token)
 
-    def run(self) -> "Generation":
+    def run(self) -> Generation:
         for _ in self:
             pass
         return self
@@ -169,24 +118,6 @@ class Generation:
                 ids.update(int(e) for e in eos)
         return ids
 
-    def _processors(self) -> Any:
-        """The logits processors model.generate would build for these settings, in its order."""
-        from transformers import (LogitsProcessorList, RepetitionPenaltyLogitsProcessor, TemperatureLogitsWarper,
-                                  TopKLogitsWarper, TopPLogitsWarper)
-
-        s = self.sampling
-        procs = LogitsProcessorList()
-        if s.repetition_penalty != 1.0:
-            procs.append(RepetitionPenaltyLogitsProcessor(penalty=s.repetition_penalty))
-        if not s.greedy:
-            if s.temperature != 1.0:
-                procs.append(TemperatureLogitsWarper(s.temperature))
-            if s.top_k != 0:
-                procs.append(TopKLogitsWarper(top_k=s.top_k, min_tokens_to_keep=1))
-            if s.top_p < 1.0:
-                procs.append(TopPLogitsWarper(top_p=s.top_p, min_tokens_to_keep=1))
-        return procs
-
     def __iter__(self) -> Iterator[Step]:
         slot = batching.open_slot(self.lm, self.input_ids)
         try:
@@ -199,9 +130,9 @@ class Generation:
 
         s, tok = self.sampling, self.lm.tokenizer
         eos = self._eos_ids()
-        processors = self._processors()
+        procs = processors(s)
         rng = None
-        if not s.greedy:
+        if not s.is_greedy:
             rng = torch.Generator(device="cpu").manual_seed(self.seed)
         seq = torch.tensor([self.input_ids], dtype=torch.long)  # (1, T) prompt + reply so far, for the processors
         t0 = time.perf_counter()
@@ -213,8 +144,8 @@ class Generation:
             # One forward pass: the prompt the first time, then the last token (with other replies' rows
             # when several decode at once on this model: playground.core.batching).
             logits = slot.logits(self.token_ids[-1] if self.token_ids else None)  # (1, vocab) float32
-            scores = processors(seq, logits) if processors else logits
-            if s.greedy:
+            scores = procs(seq, logits) if procs else logits
+            if s.is_greedy:
                 nxt = int(scores.argmax(-1))
                 sampled_p = 1.0
             else:

@@ -3,21 +3,27 @@
 `last_logits(lm, ids)` runs one forward pass and keeps the logits of the last position only
 (`logits_to_keep=1`: the LM head projects 1 x d_model instead of T x d_model onto the vocabulary).
 `sampling_view(logits, temperature, top_k, top_p)` shows every stage the way transformers'
-generate() applies them: temperature, then top-k, then top-p on what top-k kept, then renormalize.
+generate() applies them: temperature, then top-k, then top-p on what top-k kept, then renormalize
+(the filters are playground.core.sampling's, on transformers' own warpers).
+`next_id`, `check_forward` and `check_show` are the Next Token tab's decisions, kept out of the tab.
 
-Not here: multi-token generation with a KV cache (see playground/core/generate.py), charts.
+Not here: multi-token generation with a KV cache (see playground/core/generate.py), charts, words.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-from playground.core.tokens import token_text
+from playground import config
+from playground.core.sampling import check_filters, keep_mask
+from playground.core.tokens import show_piece, token_text
 from playground.errors import InputError
+
+if TYPE_CHECKING:
+    from playground.loader import LoadedModel
 
 
 def prompt_ids(tokenizer: Any, prompt: str, chat_template: bool = False) -> list[int]:
@@ -33,13 +39,41 @@ def prompt_ids(tokenizer: Any, prompt: str, chat_template: bool = False) -> list
 
 
 @torch.inference_mode()
-def last_logits(lm: Any, ids: list[int]) -> torch.Tensor:
+def last_logits(lm: LoadedModel, ids: list[int]) -> torch.Tensor:
     """Float32 logits of the token after `ids`: shape (vocab,)."""
     if not ids:
         raise InputError("The prompt has no tokens.")
     input_ids = torch.tensor([ids], device=lm.input_device)  # (1, T)
     out = lm.model(input_ids=input_ids, logits_to_keep=1, use_cache=False)
     return out.logits[0, -1].float().cpu()  # (V,)
+
+
+def check_forward(ids: list[int]) -> list[int]:
+    """`ids` if one forward pass here may read them (limits.max_forward_tokens), else InputError."""
+    cap = config.settings().limits.max_forward_tokens
+    if len(ids) > cap:
+        raise InputError(f"The prompt has {len(ids):,} tokens; the limit for one forward pass here is {cap:,}.")
+    return ids
+
+
+def check_show(show: Any) -> int:
+    """How many candidates to list: 1 .. limits.max_top_k."""
+    cap = config.settings().limits.max_top_k
+    try:
+        n = int(show)
+    except (TypeError, ValueError):
+        raise InputError(f"Candidates shown must be a whole number, not {show!r}.") from None
+    if not 1 <= n <= cap:
+        raise InputError(f"Candidates shown must be between 1 and {cap}, not {show}.")
+    return n
+
+
+def next_id(logits: torch.Tensor, token_id: Any = None) -> int:
+    """The token to append: `token_id`, or the most likely one when it is None. logits: (V,)."""
+    tid = int(logits.argmax()) if token_id is None else int(token_id)
+    if not 0 <= tid < logits.numel():
+        raise InputError(f"Token id {tid} is outside the vocabulary.")
+    return tid
 
 
 def entropy_bits(probs: torch.Tensor) -> float:
@@ -82,49 +116,18 @@ class SamplingView:
             "kept_count": self.kept_count, "kept_mass": self.kept_mass,
         }
 
-
-def check_sampling(temperature: float, top_k: int, top_p: float, vocab: int) -> None:
-    if temperature is None or not (0.0 <= float(temperature) <= 5.0) or math.isnan(float(temperature)):
-        raise InputError(f"Temperature must be between 0 and 5, not {temperature}.")
-    if top_k is None or int(top_k) != top_k or not (0 <= top_k <= vocab):
-        raise InputError(f"Top-k must be a whole number from 0 (off) to the vocabulary size {vocab:,}, not {top_k}.")
-    if top_p is None or not (0.0 < float(top_p) <= 1.0):
-        raise InputError(f"Top-p must be greater than 0 and at most 1, not {top_p}.")
-
-
-def keep_mask(logits: torch.Tensor, temperature: float, top_k: int, top_p: float) -> torch.Tensor:
-    """Which tokens survive, as transformers' TemperatureLogitsWarper -> TopK -> TopP decide. (V,) bool.
-
-    Temperature 0 means greedy: only the argmax survives.
-    """
-    if temperature == 0:
-        mask = torch.zeros_like(logits, dtype=torch.bool)
-        mask[int(logits.argmax())] = True
-        return mask
-    scores = logits / temperature
-    mask = torch.ones_like(logits, dtype=torch.bool)
-    if top_k and top_k < logits.numel():
-        kth = torch.topk(scores, int(top_k)).values[-1]
-        mask &= scores >= kth
-    if top_p < 1.0:
-        # TopPLogitsWarper: sort ascending, drop the tokens whose cumulative probability is <= 1 - p,
-        # always keep the most likely one; computed on what top-k left.
-        masked = scores.masked_fill(~mask, float("-inf"))
-        sorted_scores, order = torch.sort(masked, descending=False)
-        cum = sorted_scores.softmax(-1).cumsum(-1)
-        remove_sorted = cum <= (1 - top_p)
-        remove_sorted[-1] = False
-        remove = torch.zeros_like(mask)
-        remove[order] = remove_sorted
-        mask &= ~remove
-    return mask
+    def rows(self, kept_words: tuple[str, str] = ("yes", "no")) -> list[list[Any]]:
+        """Table rows: rank, id, token, text (whitespace shown), probability, logit, p(T), kept, final p."""
+        return [[c.rank, c.id, c.token, show_piece(c.text), round(c.prob, 6), round(c.logit, 4), round(c.tempered, 6),
+                 kept_words[0] if c.kept else kept_words[1], round(c.final, 6)] for c in self.candidates]
 
 
 def sampling_view(logits: torch.Tensor, tokenizer: Any, temperature: float = 1.0, top_k: int = 0,
                   top_p: float = 1.0, show: int = 20) -> SamplingView:
     """Every stage of the sampling pipeline for the `show` most likely tokens. logits: (V,)."""
     vocab = logits.numel()
-    check_sampling(temperature, top_k, top_p, vocab)
+    temperature, top_k, top_p = check_filters(temperature, top_k, top_p)
+    show = check_show(show)
     logits64 = logits.double()  # probabilities shown to 1e-6 and summed over 49k+ tokens: use float64
     probs = logits64.softmax(-1)  # (V,)
     tempered = probs if temperature in (0, 1) else (logits64 / temperature).softmax(-1)

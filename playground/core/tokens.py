@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from playground.core import validation
 from playground.errors import InputError
 
 
@@ -237,25 +238,10 @@ def differing(a: Tokenization, b: Tokenization) -> tuple[list[bool], list[bool]]
     return marks(a, cb), marks(b, ca)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def check_text(text: str | None, max_chars: int, what: str = "text", allow_blank: bool = False) -> str:
-    """Validate user text: not empty, not only whitespace (unless allowed), no control characters, capped.
-
-    Newlines and tabs are fine; other C0 control characters are refused with their position.
-    """
-    if text is None or text == "":
-        raise InputError(f"The {what} is empty: type something first.")
-    if not allow_blank and not text.strip():
-        raise InputError(f"The {what} is only whitespace: type some words.")
-    if len(text) > max_chars:
-        raise InputError(f"The {what} has {len(text):,} characters; the limit here is {max_chars:,}.")
-    m = _CONTROL.search(text)
-    if m:
-        raise InputError(f"The {what} contains a control character (U+{ord(m.group()):04X}) at position "
-                         f"{m.start()}; remove it.")
-    return text
+    """Validate user text (playground.core.validation.check_text): not empty, not only whitespace (unless
+    allowed), no control characters (newlines and tabs are fine), at most `max_chars` characters."""
+    return validation.check_text(text, f"the {what}", max_chars=max_chars, allow_blank=allow_blank)
 
 
 def show_piece(text: str, running: bool = False) -> str:
@@ -295,6 +281,7 @@ def token_text(tokenizer: Any, token_id: int) -> str:
         return text
     raw = tokenizer.convert_ids_to_tokens(int(token_id)) or ""
     return bytes_text(token_bytes(raw, is_byte_level(tokenizer)))
+
 
 def token_rows(tok: Tokenization) -> list[list[Any]]:
     """The Tokenizer table: [#, id, raw token, bytes in hex, text, span of the input] per token.

@@ -45,7 +45,7 @@ def test_unknown_mode_and_template_without_slot():
 
 
 @pytest.mark.parametrize("field,value", [
-    ("temperature", float("nan")), ("temperature", 0), ("temperature", 99), ("top_k", -1), ("top_k", 2.5),
+    ("temperature", float("nan")), ("temperature", -0.05), ("temperature", 99), ("top_k", -1), ("top_k", 2.5),
     ("top_p", 0), ("top_p", 1.5), ("repetition_penalty", 10), ("max_new_tokens", 0), ("max_new_tokens", 10**6),
     ("seed", "abc"), ("seed", -5), ("temperature", "hot"),
 ])
@@ -297,3 +297,18 @@ def test_code_snippet_runs_the_same_greedy_reply(lm, capsys):
     direct = Generation(lm, chat.build_prompt(lm.tokenizer, QUESTION, mode="official").ids,
                         Sampling(greedy=True, max_new_tokens=12)).run()
     assert capsys.readouterr().out == direct.text + "\n"
+
+
+def test_the_page_words_the_trimming_notice_from_numbers(tokenizer):
+    from playground.words import chat as words
+
+    history = [{"role": "user", "content": "tell me a long story " * 5},
+               {"role": "assistant", "content": "once upon a time " * 5}] * 3
+    p = chat.fit_prompt(tokenizer, "and then?", history, budget=60)
+    assert p.dropped_turns >= 1 and p.budget == 60
+    full = p.n_tokens + p.dropped_tokens
+    en = words.notice(p, "en")
+    assert "oldest turn" in en and f"{full:,} tokens" in en and "at most 60" in en
+    assert words.notice(p, "zh-Hans").startswith(f"✂️ 最早的 {p.dropped_turns} 轮")
+    assert "模型最多只读 60 个" in words.notice(p, "zh-Hans")
+    assert words.notice(chat.fit_prompt(tokenizer, "hi"), "zh-Hant") == ""

@@ -10,7 +10,7 @@ import pytest
 
 from playground.core import chat
 from playground.core.generate import Generation, Sampling
-from playground.tabs.chat import CHINESE_QUESTION, ENGLISH_QUESTION
+from playground.tabs.chat_layout import CHINESE_QUESTION, ENGLISH_QUESTION
 
 LIMIT = 256  # the Chat tab's default "Max new tokens"
 

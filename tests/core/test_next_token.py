@@ -99,3 +99,23 @@ def test_out_of_range_sampling_settings_are_refused(one_plus_one, tokenizer, tem
 def test_empty_prompt_has_no_logits(lm):
     with pytest.raises(InputError):
         last_logits(lm, [])
+
+
+def test_the_tab_words_its_result_in_the_page_language(lm):
+    """Summary, table headers, chart title and legend, picker labels in 繁體中文; the JSON stays the same."""
+    from playground import config
+    from playground.tabs.next_token import predict
+
+    model = config.settings().default_model
+    en = predict(model, "1+1=", False, 0.5, 1, 1.0, 3)
+    zh = predict(model, "1+1=", False, 0.5, 1, 1.0, 3, "zh-Hant")
+    chart, table, summary, pick, _text, _code, result, _state = zh
+    assert table["headers"] == ["名次", "編號", "詞元", "文字", "機率", "logit", "p(T)", "保留", "最終機率"]
+    assert en[1]["headers"] == ["rank", "id", "token", "text", "probability", "logit", "p(T)", "kept", "final p"]
+    assert [row[7] for row in table["data"]] == ["是", "否", "否"] and [row[7] for row in en[1]["data"]] == \
+        ["yes", "no", "no"]
+    assert summary.startswith("輸入 **4** 個詞元，溫度 1 時的熵為") and "只有 **1** 個詞元通過 top-k/top-p" in summary
+    assert chart.layout.title.text.startswith("下一個詞元的候選<br>")
+    assert [d.name for d in chart.data] == ["調溫前（T=1）", "調溫後（T=0.5）", "top-k / top-p 之後（重新歸一化）"]
+    assert pick["choices"][0][0].startswith("1. 2（編號 ") and pick["choices"][0][1] == result["candidates"][0]["id"]
+    assert result == en[6]
