@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 from playground.core import validation
-from playground.errors import InputError
 
 
 @lru_cache(maxsize=1)

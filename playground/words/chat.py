@@ -71,11 +71,14 @@ register(
         "chat.reply": ("Reply", "回覆", "回复"),
         "chat.prompt_text": ("Prompt string", "提示字串", "提示字符串"),
         "chat.reasoning": ("Reasoning", "推理過程", "推理过程"),
-        # Every claim below was measured greedily (at most 256 new tokens) and is checked by tests/core/test_chat_lesson.py.
+        # Every claim below was measured greedily (at most 256 new tokens) and is checked by
+        # tests/core/test_chat_lesson.py.
         "chat.lesson": (
             "**Three ways to ask.** *none* hands the model your words to continue. The *homemade* template "
-            "(使用者說：…\\nAI回答：) asks for an answer in a format the model never saw in training: nothing in it says "
-            "where the answer ends. The *official* template wraps each turn in the special tokens the model was trained "
+            "(使用者說：…\\nAI回答：) asks for an answer in a format the "
+            "model never saw in training: nothing in it says "
+            "where the answer ends. The *official* template wraps "
+            "each turn in the special tokens the model was trained "
             "on (`<|im_start|>` … `<|im_end|>`); an answer ends when the model writes the end-of-turn token "
             "`<|im_end|>`. What the examples do (greedy, at most 256 new tokens):\n"
             "- **天空為什麼是藍色的？ on Qwen2.5-Coder-0.5B-Instruct** (the example switches the model): "
@@ -83,12 +86,14 @@ register(
             "in Chinese and ends with `<|im_end|>` after about 50 tokens; *homemade* starts the same answer but never "
             "ends its turn: it repeats one clause until the limit. The answer itself is wrong (not a word about "
             "scattering): a 0.5B model writes fluent Chinese but knows little.\n"
-            "- **Why is the sky blue? on SmolLM2-135M-Instruct** (the default): *official* explains Rayleigh scattering "
+            "- **Why is the sky blue? on SmolLM2-135M-Instruct** "
+            "(the default): *official* explains Rayleigh scattering "
             'and ends with `<|im_end|>`; *homemade* answers too, adds "The answer is: AI." and stops; *none* stops '
             "at once with an empty reply.\n"
             "- SmolLM2 knows too little Chinese: on 天空為什麼是藍色的？ it repeats 藍色！ until the limit with the "
             "official template, and 什麼？ AI回答： with the homemade one.",
-            "**三種問法。** *none* 把你的文字直接交給模型接續。*homemade* 自製模板（使用者說：…\\nAI回答：）用模型訓練時"
+            "**三種問法。** *none* 把你的文字直接交給模型接續。"
+            "*homemade* 自製模板（使用者說：…\\nAI回答：）用模型訓練時"
             "沒見過的格式要它回答：裡面沒有任何東西標示回答在哪裡結束。*official* 官方模板用模型訓練時見過的特殊詞元"
             "（`<|im_start|>` … `<|im_end|>`）包住每一輪；模型寫出回合結束詞元 `<|im_end|>`，回答才算結束。"
             "下方範例的結果（貪婪解碼，最多 256 個新詞元）：\n"
@@ -96,10 +101,12 @@ register(
             "大約 50 個詞元後以 `<|im_end|>` 結束；*homemade* 開頭是同樣的回答，卻一直不結束自己的回合：把同一個子句"
             "重複到上限。回答本身是錯的（完全沒提到散射）：0.5B 的模型中文說得流利，懂的卻不多。\n"
             "- **Why is the sky blue? 用 SmolLM2-135M-Instruct**（預設模型）：*official* 解釋了瑞利散射，並以 "
-            '`<|im_end|>` 結束；*homemade* 也回答了，接著加上 "The answer is: AI." 才停；*none* 立刻停下，回覆是空的。\n'
+            '`<|im_end|>` 結束；*homemade* 也回答了，接著加上 "The '
+            'answer is: AI." 才停；*none* 立刻停下，回覆是空的。\n'
             "- SmolLM2 懂的中文太少：問它「天空為什麼是藍色的？」，用官方模板會一直重複「藍色！」到上限，"
             "用自製模板則重複「什麼？ AI回答：」。",
-            "**三种问法。** *none* 把你的文字直接交给模型续写。*homemade* 自制模板（使用者說：…\\nAI回答：）用模型训练时"
+            "**三种问法。** *none* 把你的文字直接交给模型续写。"
+            "*homemade* 自制模板（使用者說：…\\nAI回答：）用模型训练时"
             "没见过的格式要它回答：里面没有任何东西标示回答在哪里结束。*official* 官方模板用模型训练时见过的特殊词元"
             "（`<|im_start|>` … `<|im_end|>`）包住每一轮；模型写出回合结束词元 `<|im_end|>`，回答才算结束。"
             "下方示例的结果（贪婪解码，最多 256 个新词元）：\n"
@@ -107,7 +114,8 @@ register(
             "大约 50 个词元后以 `<|im_end|>` 结束；*homemade* 开头是同样的回答，却一直不结束自己的回合：把同一个子句"
             "重复到上限。回答本身是错的（完全没提到散射）：0.5B 的模型中文说得流利，懂的却不多。\n"
             "- **Why is the sky blue? 用 SmolLM2-135M-Instruct**（默认模型）：*official* 解释了瑞利散射，并以 "
-            '`<|im_end|>` 结束；*homemade* 也回答了，接着加上 "The answer is: AI." 才停；*none* 立刻停下，回复是空的。\n'
+            '`<|im_end|>` 结束；*homemade* 也回答了，接着加上 "The '
+            'answer is: AI." 才停；*none* 立刻停下，回复是空的。\n'
             "- SmolLM2 懂的中文太少：问它「天空為什麼是藍色的？」，用官方模板会一直重复「藍色！」到上限，"
             "用自制模板则重复「什麼？ AI回答：」。",
         ),

@@ -1,4 +1,4 @@
-"""One sampling module for Next Token and Chat: one table of ranges, transformers' processors, temperature 0 = greedy."""
+"""One sampling module for Next Token and Chat: one table of ranges, transformers' processors, T=0 is greedy."""
 
 from __future__ import annotations
 

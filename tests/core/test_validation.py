@@ -77,5 +77,5 @@ def test_accepted_numbers_and_bounds():
 
 def test_choice_ignores_case_and_spaces():
     assert choice("template mode", " Official ", ("official", "none")) == "official"
-    with pytest.raises(InputError, match="Unknown template mode 'fancy'. Choose one of: official, none."):
+    with pytest.raises(InputError, match=r"Unknown template mode 'fancy'\. Choose one of: official, none\."):
         choice("template mode", "fancy", ("official", "none"))
