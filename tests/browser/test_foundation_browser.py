@@ -24,7 +24,7 @@ def test_next_token_tab_draws_its_chart(page):
     page.get_by_role("button", name="Predict the next token").click()
     expect(page.locator("#next-token-chart .js-plotly-plot")).to_be_visible()
     bars = page.locator("#next-token-chart .bars path")
-    expect(bars).to_have_count(45)  # 15 candidates x 3 stages of the pipeline
+    expect(bars).to_have_count(30)  # 15 candidates x 2 series at T=1 (before-temperature bars only when T != 1)
     page.get_by_role("button", name="Append the most likely").click()
     expect(page.get_by_label("Text so far (prompt + appended tokens)")).to_have_value("1+1=2")
 
