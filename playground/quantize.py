@@ -185,6 +185,8 @@ def dynamic_int8(model: Any, names: Sequence[str]) -> Any:
     decode) torch.ao's fbgemm kernel decodes 1.9x faster than float32, while torchao 0.18's int8 configs were
     slower than float32 (dynamic int8 activations + int8 weights 0.36x, int8 weight-only 0.33x): they target
     GPUs and torch.compile. The deprecation notices alone are silenced, here, for this call.
+    Measure on a quiet machine: with 2 threads and other processes on the cores, fbgemm's many short parallel
+    regions stall and int8 fell below float32 (0.1x); with 1 thread it stayed 2.0-2.7x.
     """
     import torch
     from torch.ao.quantization import per_channel_dynamic_qconfig
