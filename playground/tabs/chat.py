@@ -75,6 +75,7 @@ def _respond(lm: LoadedModel, model: str, message: str, history: list | None, sy
                              gen.seed)
     # The last yield carries every output, so an API client's final result has no placeholders.
     conf = confidence_html(chat.confidences(gen.steps, lm.tokenizer))
+    notice = words.after_reply(notice, gen.finish_reason, gen.new_tokens, lang)
     yield (shown + reply_messages(gen.text, prompt.opens_think, True, title), "", view, notice, conf, code,
            reply_json(lm, prompt, gen, sampling, True))
 

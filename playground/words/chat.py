@@ -169,9 +169,9 @@ register(
             "模型结束了自己的回合（{n} 个词元）。",
         ),
         "chat.finish.length": (
-            "Cut at the limit of {n} new tokens.",
-            "到達 {n} 個新詞元的上限而中斷。",
-            "到达 {n} 个新词元的上限而中断。",
+            "The reply stopped at the limit of {n} new tokens: the model had not ended its turn.",
+            "回覆到了 {n} 個新詞元的上限就停了：模型還沒有結束自己的回合。",
+            "回复到了 {n} 个新词元的上限就停了：模型还没有结束自己的回合。",
         ),
         "chat.finish.stopped": ("Stopped after {n} tokens.", "在 {n} 個詞元後停止。", "在 {n} 个词元后停止。"),
     }
@@ -206,3 +206,11 @@ def warnings(prompt: Prompt, lang: str = "en") -> list[str]:
 def finish(reason: str | None, new_tokens: int, lang: str = "en") -> str:
     """Why the reply ended ("eos", "length", "stopped"), in `lang`."""
     return t(f"chat.finish.{reason or 'stopped'}", lang, n=new_tokens)
+
+
+def after_reply(notice: str, reason: str | None, new_tokens: int, lang: str = "en") -> str:
+    """The notice once the reply is done: a reply cut at the token limit says so (the model did not end its
+    turn, as with the lesson's homemade template); one that ended by itself adds nothing."""
+    if reason != "length":
+        return notice
+    return "\n\n".join(filter(None, [notice, finish(reason, new_tokens, lang)]))

@@ -312,3 +312,13 @@ def test_the_page_words_the_trimming_notice_from_numbers(tokenizer):
     assert words.notice(p, "zh-Hans").startswith(f"✂️ 最早的 {p.dropped_turns} 轮")
     assert "模型最多只读 60 个" in words.notice(p, "zh-Hans")
     assert words.notice(chat.fit_prompt(tokenizer, "hi"), "zh-Hant") == ""
+
+
+def test_a_reply_cut_at_the_limit_says_so_in_the_page_language():
+    from playground.words import chat as words
+
+    assert words.after_reply("", "eos", 12, "en") == "" and words.after_reply("x", "eos", 12, "zh-Hant") == "x"
+    assert words.after_reply("", "length", 12, "en") == (
+        "The reply stopped at the limit of 12 new tokens: the model had not ended its turn.")
+    assert words.after_reply("✂️ trimmed", "length", 3, "zh-Hans") == (
+        "✂️ trimmed\n\n回复到了 3 个新词元的上限就停了：模型还没有结束自己的回合。")
