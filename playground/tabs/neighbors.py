@@ -50,9 +50,9 @@ def build(ctx: TabContext) -> None:
             k = tr.make(gr.Slider, i18n={"label": "neighbors.k"}, minimum=1,
                         maximum=min(50, config.settings().limits.max_top_k), step=1, value=10)
             mode = tr.make(gr.Radio, i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
-                           choices=list(reversed(core.MODES)), value="mean")
+                           choices=words.mode_choices(), value="mean")
             space = tr.make(gr.Radio, i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
-                            choices=list(core.SPACES), value="input")
+                            choices=words.space_choices(), value="input")
     english, chinese = config.settings().default_model, config.settings().chinese_model
     model_examples(ctx, [[english, "apple"], [english, "Apple"], [chinese, "王"], [chinese, "苹果"], [chinese, "蘋果"],
                          [english, "蘋果"]], [word])
@@ -68,6 +68,10 @@ def build(ctx: TabContext) -> None:
     code = code_box(ctx)
     result = json_box(ctx)
 
+    if ctx.lang is not None:  # the radios' labels follow the page's language; their values stay
+        ctx.lang.change(lambda lang: (gr.update(choices=words.mode_choices(lang)),
+                                      gr.update(choices=words.space_choices(lang))),
+                        ctx.lang, [mode, space], api_visibility="private", queue=False, show_progress="hidden")
     inputs = [ctx.model, word, k, mode, space] + ([ctx.lang] if ctx.lang is not None else [])
     outputs = [summary, bar, scatter, table, code, result]
     ctx.after_model(gr.on([go_btn.click, word.submit], friendly(embedding_neighbors), inputs, outputs,

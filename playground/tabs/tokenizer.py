@@ -79,7 +79,7 @@ def build(ctx: TabContext) -> None:
             cmp_btn = tr.make(gr.Button, i18n={"value": "tokenizer.compare"}, scale=1)
         tr.make(gr.Markdown, i18n={"value": "tokenizer.tax"})
         cmp_out = tr.make(gr.HTML, i18n={"label": "tokenizer.compare_out"})
-        cmp_json = gr.JSON(label="comparison", visible=False)
+        cmp_json = tr.make(gr.JSON, i18n={"label": "tokenizer.comparison"}, visible=False)
     code = code_box(ctx)
     result = json_box(ctx)
 

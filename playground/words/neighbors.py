@@ -3,7 +3,7 @@ byte-piece warning."""
 
 from __future__ import annotations
 
-from playground.core.neighbors import NeighborsResult, is_mean_group, query_kind
+from playground.core.neighbors import MODES, SPACES, NeighborsResult, is_mean_group, query_kind
 from playground.core.tokens import show_piece
 from playground.i18n import register, t
 from playground.words import columns, n_tokens
@@ -135,3 +135,23 @@ def table(r: NeighborsResult, rows: list[tuple[int, int, int, str, float]], lang
 
 def table_headers(lang: str = "en") -> list[str]:
     return columns(t("neighbors.headers", lang))
+
+
+register(
+    {
+        "neighbors.mode_mean": ("mean", "平均", "平均"),
+        "neighbors.mode_each": ("each", "逐片段", "逐片段"),
+        "neighbors.space_input": ("input", "輸入", "输入"),
+        "neighbors.space_output": ("output", "輸出", "输出"),
+    }
+)
+
+
+def mode_choices(lang: str = "en") -> list[tuple[str, str]]:
+    """The mode radio's (label, value) pairs: the values ("mean", "each") are what the API accepts."""
+    return [(t(f"neighbors.mode_{m}", lang), m) for m in reversed(MODES)]
+
+
+def space_choices(lang: str = "en") -> list[tuple[str, str]]:
+    """The embedding-table radio's (label, value) pairs; the values are "input" and "output"."""
+    return [(t(f"neighbors.space_{s}", lang), s) for s in SPACES]

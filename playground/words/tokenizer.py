@@ -65,6 +65,7 @@ HEADERS = ["#", "id", "raw token", "bytes", "text", "span"]
 register(
     {
         "tokenizer.table_box": ("Table", "表格", "表格"),
+        "tokenizer.comparison": ("comparison", "比較結果", "比较结果"),
         "tokenizer.headers": (
             "#|id|raw token|bytes|text|span",
             "#|編號|原始詞元|位元組|文字|對應原文",

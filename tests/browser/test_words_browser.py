@@ -43,3 +43,13 @@ def test_a_chinese_page_words_the_results(page, tab, button, ready):
     assert english_in(words, MODELS) == []
     examples = page.locator("[role=tabpanel]:visible thead").first
     expect(examples).to_contain_text("模型")
+
+
+def test_switching_the_language_rewords_the_shown_tokens_and_the_choices(page):
+    expect(page.get_by_text("characters per token").first).to_be_visible()  # "good morning" as the page opens
+    page.get_by_label("简体中文").check()
+    expect(page.get_by_text("个字符").first).to_be_visible()  # re-worded without another click
+    expect(page.locator("[role=tabpanel]:visible thead").first).to_contain_text("文本")  # the Examples headers
+    page.get_by_role("tab", name="嵌入邻居", exact=True).click()
+    expect(page.get_by_label("平均", exact=True)).to_be_visible()
+    expect(page.get_by_label("输出", exact=True)).to_be_visible()
