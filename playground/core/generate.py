@@ -133,7 +133,7 @@ class Generation:
         procs = processors(s)
         rng = None
         if not s.is_greedy:
-            rng = torch.Generator(device="cpu").manual_seed(self.seed)
+            rng = torch.Generator(device="cpu").manual_seed(int(self.seed or 0))  # set in __post_init__
         seq = torch.tensor([self.input_ids], dtype=torch.long)  # (1, T) prompt + reply so far, for the processors
         t0 = time.perf_counter()
         stable = ""  # decoded reply text, up to the last complete character
@@ -144,7 +144,7 @@ class Generation:
             # One forward pass: the prompt the first time, then the last token (with other replies' rows
             # when several decode at once on this model: playground.core.batching).
             logits = slot.logits(self.token_ids[-1] if self.token_ids else None)  # (1, vocab) float32
-            scores = procs(seq, logits) if procs else logits
+            scores = procs(seq, logits) if procs else logits  # type: ignore[arg-type]  # seq: a long tensor
             if s.is_greedy:
                 nxt = int(scores.argmax(-1))
                 sampled_p = 1.0
@@ -158,7 +158,7 @@ class Generation:
             seq = torch.cat([seq, seq.new_tensor([[nxt]])], dim=1)
             is_eos = nxt in eos
             if not is_eos:
-                decoded = tok.decode(self.token_ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+                decoded = str(tok.decode(self.token_ids, skip_special_tokens=False, clean_up_tokenization_spaces=False))
                 # A character split over several byte tokens decodes to U+FFFD until its last byte arrives.
                 if not decoded.endswith("\ufffd"):
                     stable = decoded
@@ -179,7 +179,7 @@ class Generation:
             self.finish_reason = "length"
         body = [t for t in self.token_ids if t not in eos]
         if body:  # a reply cut in the middle of a character keeps its replacement mark
-            self.text = tok.decode(body, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+            self.text = str(tok.decode(body, skip_special_tokens=False, clean_up_tokenization_spaces=False))
         self.seconds = time.perf_counter() - t0
 
 

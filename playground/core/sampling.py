@@ -158,5 +158,5 @@ def keep_mask(logits: torch.Tensor, temperature: float, top_k: int, top_p: float
         mask[int(logits.argmax())] = True
         return mask
     procs = processors(Sampling(greedy=False, temperature=temperature, top_k=top_k, top_p=top_p))
-    scores = procs(None, logits[None]) if procs else logits[None]  # (1, V); the warpers do not read input_ids
+    scores = procs(None, logits[None]) if procs else logits[None]  # type: ignore[arg-type]  # (1, V); no input_ids read
     return torch.isfinite(scores[0])

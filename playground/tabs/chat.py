@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -123,7 +123,7 @@ def build(ctx: TabContext) -> None:
     settings = [ui.system, ui.mode, ui.template, *ui.knobs]
     outputs = [ui.chatbot, ui.message, ui.prompt_view, ui.notice, ui.conf_view, code, result]
     pending = gr.State("")  # this session's message waiting to be resent by Retry
-    stream, private = friendly(respond), {"api_visibility": "private"}
+    stream, private = friendly(respond), dict[str, Any](api_visibility="private")
     # All chat events share one concurrency group: up to 8 replies stream at once, and their decode steps run as
     # one batched forward pass (core/batching.py: 8 chats give ~3.8x the tokens/s of one); light requests of
     # other tabs keep their own queue slots.

@@ -141,7 +141,7 @@ def build(ctx: TabContext) -> None:
                           [chart, table, summary, pick, generated, code, result, state], api_name="next_token"))
     gr.on([k.change for k in knobs], friendly(rerender), [state, *knobs], view_out, api_visibility="private",
           queue=False, show_progress="hidden")
-    private = {"api_visibility": "private"}
+    private: dict[str, Any] = {"api_visibility": "private"}
     top_btn.click(friendly(append_top), [state, *knobs], [*view_out, state], **private)
     pick_btn.click(friendly(append), [state, pick, *knobs], [*view_out, state], **private)
     undo_btn.click(friendly(undo), [state, *knobs], [*view_out, state], **private)
