@@ -106,7 +106,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
     with gr.Blocks(title="LLM Playground") as demo:
         with gr.Row(equal_height=True):
             with gr.Column(scale=4):
-                gr.Markdown("# LLM Playground")
+                tr.make(gr.Markdown, i18n={"value": "app.heading"})
                 tr.make(gr.Markdown, i18n={"value": "app.subtitle"})
             lang = tr.make(gr.Radio, i18n={"label": "app.language"},
                            choices=[(LANG_NAMES[code], code) for code in LANGS], value="en", scale=1)
@@ -124,6 +124,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
             status = tr.make(gr.Textbox, i18n={"label": "bar.status"}, interactive=False, lines=1,
                              elem_id="model-status")
         # The session's choice: what every model-using event sends first. It lives in this page only.
+        # Never shown: its label names the first parameter of every model-using endpoint on the API page.
         choice = gr.Textbox(value=default_choice, visible=False, label="Model", elem_id="model-choice")
         ticker = gr.Timer(1.0, active=False)
         bar = [model, device, dtype, int8]

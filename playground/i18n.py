@@ -83,6 +83,7 @@ class Translatable:
 
 register({
     "app.title": ("LLM Playground", "LLM 遊樂場", "LLM 游乐场"),
+    "app.heading": ("# LLM Playground", "# LLM 遊樂場", "# LLM 游乐场"),
     "app.subtitle": (
         "See how a causal language model works: tokens, next-token probabilities, chat templates, "
         "what is inside the model, and how much memory it needs.",
@@ -103,6 +104,8 @@ register({
     "bar.status": ("Status", "狀態", "状态"),
     "common.code": ("Code: the same with plain transformers", "程式碼：用 transformers 做同樣的事",
                     "代码：用 transformers 做同样的事"),
+    "common.code_section": ("Code", "程式碼", "代码"),
+    "common.json_section": ("JSON", "JSON", "JSON"),
     "common.result": ("JSON result (what the API returns)", "JSON 結果（API 傳回的內容）", "JSON 结果（API 返回的内容）"),
     "common.examples": ("Examples", "範例", "示例"),
     "common.run": ("Run", "執行", "运行"),

@@ -85,15 +85,13 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def code_box(ctx: TabContext) -> gr.Code:
     """The "Code" section: plain transformers code reproducing what the tab shows."""
-    with gr.Accordion("Code", open=False) as acc:
-        code = ctx.tr.make(gr.Code, i18n={"label": "common.code"}, language="python", interactive=False)
-    ctx.tr.items.append((acc, {"label": "common.code"}))
-    return code
+    with ctx.tr.make(gr.Accordion, i18n={"label": "common.code_section"}, open=False):
+        return ctx.tr.make(gr.Code, i18n={"label": "common.code"}, language="python", interactive=False)
 
 
 def json_box(ctx: TabContext) -> gr.JSON:
     """The JSON result the API returns, shown in the page too (folded)."""
-    with gr.Accordion("JSON", open=False):
+    with ctx.tr.make(gr.Accordion, i18n={"label": "common.json_section"}, open=False):
         return ctx.tr.make(gr.JSON, i18n={"label": "common.result"})
 
 
