@@ -77,7 +77,7 @@ def startup_seconds() -> float:
     try:
         while True:
             try:
-                call(base, "tokenize", [MODEL, "good morning", True])
+                call(base, "tokenize", [MODEL, "good morning", True, "en"])
                 return time.perf_counter() - t0
             except OSError:
                 if proc.poll() is not None or time.perf_counter() - t0 > 180:
@@ -142,15 +142,15 @@ def api_latencies(repeats: int = 30) -> dict[str, Any]:
     try:
         text = "The quick brown fox jumps over the lazy dog. 大家好，今天天氣很好。"
         session = "benchmark"  # one user's session, as a browser tab or gradio_client keeps
-        call(base, "tokenize", [MODEL, text, True], session)
+        call(base, "tokenize", [MODEL, text, True, "en"], session)
         tok, fresh = [], []
         for i in range(repeats):
             t0 = time.perf_counter()
-            call(base, "tokenize", [MODEL, text, True], session)
+            call(base, "tokenize", [MODEL, text, True, "en"], session)
             tok.append(time.perf_counter() - t0)
             if i % 3 == 0:  # for information: a request that opens a new session
                 t0 = time.perf_counter()
-                call(base, "tokenize", [MODEL, text, True])
+                call(base, "tokenize", [MODEL, text, True, "en"])
                 fresh.append(time.perf_counter() - t0)
 
         ids = lm.tokenizer("word " * 80).input_ids[:64]
@@ -158,14 +158,14 @@ def api_latencies(repeats: int = 30) -> dict[str, Any]:
         assert len(lm.tokenizer(prompt).input_ids) == 64
         x = torch.tensor([ids])
         api, direct = [], []
-        call(base, "next_token", [MODEL, prompt, False, 1.0, 0, 1.0, 10], session)
+        call(base, "next_token", [MODEL, prompt, False, 1.0, 0, 1.0, 10, "en"], session)
         for _ in range(repeats // 2):
             t0 = time.perf_counter()
             with torch.no_grad():
                 lm.model(x)
             direct.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            call(base, "next_token", [MODEL, prompt, False, 1.0, 0, 1.0, 10], session)
+            call(base, "next_token", [MODEL, prompt, False, 1.0, 0, 1.0, 10, "en"], session)
             api.append(time.perf_counter() - t0)
     finally:
         demo.close()

@@ -14,7 +14,8 @@ from typing import Any
 
 import gradio as gr
 
-from playground import config, startup, status_text
+from playground import config, startup
+from playground.words import status as status_text
 from playground.choice import DEVICES, DTYPES, ModelChoice
 from playground.errors import PlaygroundError
 from playground.i18n import LANG_NAMES, LANGS, Translatable, t

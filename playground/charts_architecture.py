@@ -1,7 +1,7 @@
 """Pure Plotly builders for the Architecture tab: ModelShape and worded labels in, figures out. No gradio, no torch.
 
 The words (titles, hover text, group names) come from the caller in the page's language
-(playground.architecture_text.treemap_words / compare_chart_words).
+(playground.words.architecture.treemap_words / compare_chart_words).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from playground.architecture_text import short_count
+from playground.words.architecture import short_count
 from playground.core.architecture import GROUPS, ModelShape, group_totals, param_tree
 
 # One colour per group, reused by the treemap and the comparison bars.
@@ -32,7 +32,7 @@ def treemap(shape: ModelShape, words: dict[str, str], max_depth: int = 4) -> go.
 
     Click a box to zoom into it (a layer shows its q, k, v, o, gate, up, down); `max_depth` levels
     (model, layers, layer i, attention/MLP/norms) are drawn at a time so an 80-layer model stays readable.
-    `words`: {"title", "hover"} (architecture_text.treemap_words).
+    `words`: {"title", "hover"} (words.architecture.treemap_words).
     """
     nodes = param_tree(shape)
     root = nodes[0].id
@@ -51,7 +51,7 @@ def treemap(shape: ModelShape, words: dict[str, str], max_depth: int = 4) -> go.
 
 def compare_chart(a: ModelShape, b: ModelShape, words: dict[str, Any]) -> go.Figure:
     """Parameters per group of two models, side by side (absolute counts; hover shows the share).
-    `words`: {"title", "parameters", "groups": {group: name}} (architecture_text.compare_chart_words)."""
+    `words`: {"title", "parameters", "groups": {group: name}} (words.architecture.compare_chart_words)."""
     fig = go.Figure()
     present = {t.group for s in (a, b) for t in group_totals(s)}
     groups = [g for g in GROUPS if g in present]

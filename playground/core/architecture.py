@@ -7,7 +7,7 @@ The work is split along its seams; this module resolves a name, checks admission
     core.architecture_views the tree, groups, per-layer rows, weight sizes, comparison, code
 
 Not here: loading weights (playground.loader), memory estimates (core.vram builds on ModelShape), words
-(playground.architecture_text), anything Gradio.
+(playground.words.architecture), anything Gradio.
 """
 
 from __future__ import annotations

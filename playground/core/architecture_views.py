@@ -1,7 +1,7 @@
 """Views of a ModelShape: the treemap's tree, totals per group, rows per layer, weight bytes per dtype,
 a filter over the parameter list, two shapes side by side, the summary's facts and the plain code.
 
-Numbers and codes only: the Architecture tab words them (playground.architecture_text) in the page's
+Numbers and codes only: the Architecture tab words them (playground.words.architecture) in the page's
 language. Not here: building a shape (core.meta_build), configs, Plotly, Gradio.
 """
 

@@ -80,7 +80,7 @@ class ModelShape:
     @property
     def notes(self) -> tuple[str, ...]:
         """The caveats of the API's JSON result, in English as it has always returned them (the page words
-        `text_part` in its own language: playground.architecture_text)."""
+        `text_part` in its own language: playground.words.architecture)."""
         if self.text_part == TEXT_OF_MULTIMODAL:
             return (f"{self.outer_config} is multimodal: only its text decoder ({self.model_type}) is shown; "
                     "the vision tower and projector are excluded.",)

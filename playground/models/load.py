@@ -73,8 +73,8 @@ class LoadedModel:
         return cast("torch.Tensor", weight).device
 
     def status(self, lang: str | None = "en") -> str:
-        """The status line for this model, in `lang` (playground.status_text words it)."""
-        from playground import status_text
+        """The status line for this model, in `lang` (playground.words.status words it)."""
+        from playground.words import status as status_text
 
         return status_text.loaded(self, lang)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # on_progress(step: str, fraction: float | None = None, **values): a step code ("convert.tensor") and its values
-# (i=3, n=272); playground.status_text words them in the page's language.
+# (i=3, n=272); playground.words.status words them in the page's language.
 Progress = Callable[..., None]
 
 
@@ -26,7 +26,7 @@ class LoadProgress:
 
     name: str
     key: Any  # the LoadKey (or GGUF path) being prepared
-    step: str = "load.start"  # the code of the step running now (see playground.status_text)
+    step: str = "load.start"  # the code of the step running now (see playground.words.status)
     values: dict[str, Any] = field(default_factory=dict)  # the numbers and names that step's words need
     started: float = field(default_factory=time.monotonic)
     _lo: float | None = None  # the bar at the start of the current step (0..1)
@@ -65,6 +65,6 @@ class LoadProgress:
         return (time.monotonic() - self.started) * (1 - f) / f
 
     def status(self, lang: str | None = "en") -> str:
-        from playground import status_text
+        from playground.words import status as status_text
 
         return status_text.preparing(self, lang)

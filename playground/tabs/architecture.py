@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from playground import architecture_text as words
+from playground.words import architecture as words
 from playground import config
 from playground.charts_architecture import compare_chart, treemap
 from playground.core.architecture import code_for, layer_rows, model_shape, to_json

@@ -2,7 +2,7 @@
 
 Thin wiring: the form's fields are `playground.core.vram.VramForm` (page.FIELDS, one row each in its order:
 components, the handler's parameters and the API page all follow it); the arithmetic is playground.core.vram;
-what is shown (words in English, 繁體中文, 简体中文; tables; code) is playground.vram_page. The tab's own model
+what is shown (words in English, 繁體中文, 简体中文; tables; code) is playground.tabs.vram_page. The tab's own model
 field follows the model bar, but a model chosen here is read from its config only (the bar keeps its model).
 
 Events: `vram_estimate` (public, pure: never touches weights) and `vram_measure` (public: runs the session's model
@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from playground import config
-from playground import vram_page as page
+from playground.tabs import vram_page as page
 from playground.core.vram import FIELD_NAMES, api_signature, from_call
 from playground.errors import InputError
 from playground.tabs.common import TabContext, code_box, friendly, json_box

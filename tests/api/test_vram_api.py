@@ -133,7 +133,7 @@ def test_the_field_table_is_what_the_api_page_documents(client):
 
     from playground import config
     from playground.core.vram import FIELD_TYPES, VramForm
-    from playground.vram_page import FIELDS
+    from playground.tabs.vram_page import FIELDS
 
     params = _documented(client, "/vram_estimate")
     assert [p["parameter_name"] for p in params] == [f.name for f in fields(VramForm)] + ["lang"]

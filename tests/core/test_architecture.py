@@ -171,7 +171,7 @@ def test_multimodal_config_uses_its_text_decoder():
     assert s.architecture == "Gemma3ForCausalLM"
     assert s.n_params == 3_880_263_168  # the ~0.42B vision tower is not in it
     assert any("vision tower" in n for n in s.notes)
-    from playground import architecture_text
+    from playground.words import architecture as architecture_text
 
     # the API's English note and the page's English wording are the same sentence; the page's Chinese is Chinese
     assert list(s.notes) == architecture_text.notes(s, "en") == [

@@ -28,7 +28,7 @@ CODE = re.compile(r"^(auto|cpu|cuda|mps|[a-z]+\d[a-z0-9_]*)$")  # float32, bf16,
 # below; each is a fix in the module that builds it. While all of the failures are in this list the test is
 # an expected failure (xfail); a new one fails it, and once they are fixed it passes and this set goes.
 KNOWN_UNTRANSLATED: set[str] = {
-    # The VRAM hardware list is worded by vram_text.device_label (names and sizes kept, a few words replaced)
+    # The VRAM hardware list is worded by words.vram.device_label (names and sizes kept, a few words replaced)
     # on every language switch, not through one key per label.
     "Dropdown.choice: 'Custom size' (no i18n key)",
 }

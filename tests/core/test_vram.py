@@ -14,7 +14,7 @@ from playground.core import hardware, vram
 from playground.core.hardware import GB, GiB, preset
 from playground.core.vram import VramInputs, breakdown, estimate, spec_from_count, spec_from_shape, weight_bytes
 from playground.errors import InputError
-from playground.vram_text import fix_text, note_text, result_json, verdict_text
+from playground.words.vram import fix_text, note_text, result_json, verdict_text
 
 LLAMA_8B = spec_from_shape(32, 4096, 32, 8, 128, 14336, 128256, tied=False, name="Llama-3.1-8B")
 QWEN_32B = spec_from_shape(64, 5120, 40, 8, 128, 27648, 152064, tied=False, name="Qwen2.5-32B")
@@ -354,7 +354,7 @@ def test_every_field_is_non_negative(inputs: VramInputs, gpus: int) -> None:
 def test_chart_dict_is_valid_plotly_and_stacks_every_part() -> None:
     import plotly.graph_objects as go
 
-    from playground import vram_page
+    from playground.tabs import vram_page
     from playground.charts_vram import figure_dict, vram_chart
 
     e = estimate(VramInputs(LLAMA_8B, mode="training", offload=True, n_gpus=12, zero_stage=3, hardware=preset("h100")))
@@ -452,7 +452,7 @@ def _english(text: str, *names: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
 def test_chinese_verdict_fixes_and_notes_have_no_english_sentence(lang: str) -> None:
-    from playground import vram_page
+    from playground.tabs import vram_page
 
     cases = [
         VramInputs(LLAMA_8B, weight_format="fp16", compute_dtype="fp16", hardware=preset("t4")),

@@ -2,7 +2,7 @@
 Markdown, the fixes table, the formulas table, the measured-vs-estimated summary, the chart's labels, and the
 table of the form's fields (FIELDS, in VramForm's order).
 
-Pure (no gradio): the tab wires these to components. Sentences from codes: see `playground.vram_text`.
+Pure (no gradio): the tab wires these to components. Sentences from codes: see `playground.words.vram`.
 Not here: arithmetic (see `playground.core.vram`), components or events (see `playground.tabs.vram`).
 """
 
@@ -12,8 +12,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-import playground.vram_formulas_i18n
-import playground.vram_strings  # noqa: F401  (registers the strings worded here)
+import playground.words.vram_formulas
+import playground.words.vram_strings  # noqa: F401  (registers the strings worded here)
 from playground.charts_vram import vram_chart
 from playground.core.hardware import GB, human
 from playground.core.hardware import choices as hw_choices
@@ -33,8 +33,8 @@ from playground.core.vram import (
 )
 from playground.core.vram.form import FIELD_TYPES
 from playground.i18n import t
-from playground.vram_code import code_for
-from playground.vram_text import Words, device_label, format_label, result_json, words
+from playground.core.vram.code import code_for
+from playground.words.vram import Words, device_label, format_label, result_json, words
 
 _METHOD_KEYS = {t(k): k for k in ("vram.m.rss", "vram.m.vmhwm", "vram.m.cuda")}  # measure's English -> key
 

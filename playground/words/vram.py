@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 from typing import Any, NamedTuple
 
-import playground.vram_strings  # noqa: F401  (registers the strings worded here)
+import playground.words.vram_strings  # noqa: F401  (registers the strings worded here)
 from playground.core.hardware import GiB, human
 from playground.core.vram import FORMATS, Fix, Note, Verdict, VramEstimate
 from playground.i18n import LANGS, register, t
