@@ -21,7 +21,7 @@ if __name__ == "__main__":
     if args.model:
         os.environ["PLAYGROUND_MODEL"] = args.model  # read once by playground.config.settings(), on first use
 
-from playground.app import build_app, launch_kwargs  # noqa: E402
+from playground.app import build_app, launch_kwargs
 
 demo = build_app()
 

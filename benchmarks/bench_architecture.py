@@ -37,7 +37,7 @@ def run() -> dict:
         times = []
         for _ in range(REPEATS):
             model_shape.cache_clear()
-            times.append(_time(lambda: model_shape(name)))
+            times.append(_time(lambda name=name: model_shape(name)))
         samples += times
         per_model[name] = statistics.median(times)
         sources[name] = model_shape(name).source

@@ -28,7 +28,7 @@ def _median(xs: list[float]) -> float:
 
 def _p95(xs: list[float]) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] if xs else float("nan")
+    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))] if xs else float("nan")
 
 
 def _serve() -> tuple[Any, str]:

@@ -79,9 +79,9 @@ def startup_seconds() -> float:
             try:
                 call(base, "tokenize", [MODEL, "good morning", True, "en"])
                 return time.perf_counter() - t0
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None or time.perf_counter() - t0 > 180:
-                    raise RuntimeError("app did not start")
+                    raise RuntimeError("app did not start") from exc
                 time.sleep(0.02)
     finally:
         proc.terminate()

@@ -56,8 +56,8 @@ def run() -> dict:
     from playground.core import vram
     from playground.core.architecture import model_shape
     from playground.core.hardware import preset
-    from playground.measure import measure_inference, measure_training
     from playground.loader import get_loader
+    from playground.measure import measure_inference, measure_training
     from playground.tabs.vram import vram_estimate
 
     spec = vram.spec_from_shape_obj(model_shape("Llama-3.1-8B-Instruct"))  # warms the shape cache

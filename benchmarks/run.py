@@ -1,7 +1,8 @@
 """Run every benchmark, one after another, each in a fresh Python process, and record the results.
 
 `python -m benchmarks.run` (or `make bench`) writes benchmarks/RESULTS.md and benchmarks/results.json;
-`python -m benchmarks.run bench_chat` runs one; `python -m benchmarks.run --render` rewrites RESULTS.md from results.json.
+`python -m benchmarks.run bench_chat` runs one; `python -m benchmarks.run --render` rewrites RESULTS.md from
+results.json.
 Each module's run() measures its figures side by side with their references in one process, so
 ratios hold even when the machine's speed varies between runs. Run it on an otherwise idle machine.
 """

@@ -15,12 +15,12 @@ from typing import Any
 import gradio as gr
 
 from playground import config, startup
-from playground.words import status as status_text
 from playground.choice import DEVICES, DTYPES, ModelChoice
 from playground.errors import PlaygroundError
 from playground.i18n import LANG_NAMES, LANGS, Translatable, t
 from playground.loader import LoadedModel, get_loader, resolve
 from playground.tabs.common import TabContext, friendly
+from playground.words import status as status_text
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def make_choice(model: str, device: str, dtype: str, int8: bool) -> str:
 
 
 def load_model(model: str, device: str = "auto", dtype: str = "auto", int8: bool = False, lang: str = "en",
-               progress: gr.Progress = gr.Progress()) -> str:
+               progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - gradio's way to ask for a progress bar
     """Load the variant of a model that these options name (for the caller only) and return its status line
     in `lang` ("en", "zh-Hant", "zh-Hans").
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from playground.words.architecture import short_count
 from playground.core.architecture import GROUPS, ModelShape, group_totals, param_tree
+from playground.words.architecture import short_count
 
 # One colour per group, reused by the treemap and the comparison bars.
 GROUP_COLORS = {"embeddings": "#f59e0b", "attention": "#2563eb", "mlp": "#16a34a", "norms": "#9ca3af",

@@ -22,8 +22,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from playground import config
 from playground.errors import ModelLoadError

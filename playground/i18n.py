@@ -19,7 +19,8 @@ Not here: messages of errors raised by the core (they stay English, as they name
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 LANGS: tuple[str, ...] = ("en", "zh-Hant", "zh-Hans")
 LANG_NAMES: dict[str, str] = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
@@ -77,8 +78,8 @@ class Translatable:
         """One gr.update-style dict per remembered component, in registration order."""
         import gradio as gr
 
-        return [gr.update(**{attr: t(key, lang) for attr, key in mapping.items()})
-                for _component, mapping in self.items]
+        return [gr.update(**{attr: t(key, lang) for attr, key in mapping.items()})  # type: ignore[arg-type]
+                for _component, mapping in self.items]  # any component's texts: label, info, value, ...
 
 
 register({
@@ -106,7 +107,8 @@ register({
                     "代码：用 transformers 做同样的事"),
     "common.code_section": ("Code", "程式碼", "代码"),
     "common.json_section": ("JSON", "JSON", "JSON"),
-    "common.result": ("JSON result (what the API returns)", "JSON 結果（API 傳回的內容）", "JSON 结果（API 返回的内容）"),
+    "common.result": ("JSON result (what the API returns)", "JSON 結果（API 傳回的內容）",
+                      "JSON 结果（API 返回的内容）"),
     "common.examples": ("Examples", "範例", "示例"),
     "common.run": ("Run", "執行", "运行"),
 })

@@ -43,15 +43,16 @@ def ensure_imports() -> None:
         t0 = time.perf_counter()
         import torch  # noqa: F401
         import transformers
-        from transformers import (  # noqa: F401 - resolving these names is the point
+        from transformers import (  # noqa: F401 - resolving these names is the point  # noqa: F401
             AutoConfig,
             AutoModelForCausalLM,
             AutoTokenizer,
             DynamicCache,
             LogitsProcessorList,
             PreTrainedTokenizerFast,
+            generation,
+            modeling_gguf_pytorch_utils,
         )
-        from transformers import generation, modeling_gguf_pytorch_utils  # noqa: F401
 
         for name in _MODEL_MODULES:
             for part in ("configuration", "modeling", "tokenization"):
@@ -71,7 +72,7 @@ def _prepare() -> None:
         ensure_imports()
         if config.PREPARE != "none":
             get_loader().get(None)  # the default model: converted (first start) and loaded
-    except Exception:  # noqa: BLE001 - the first request will meet the same error with a message
+    except Exception:
         log.exception("preparing the default model failed")
     finally:
         ready.set()
@@ -86,7 +87,7 @@ def _prepare() -> None:
             source = resolve(entry.name)
             if source.kind == "gguf":
                 converted_folder(source.location)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("preparing %s failed", entry.name, exc_info=True)
 
 

@@ -120,7 +120,7 @@ class SerialSlot:
         from transformers import DynamicCache
 
         self.lm, self.input_ids = lm, list(input_ids)
-        self.cache = DynamicCache(config=lm.model.config)
+        self.cache: DynamicCache | None = DynamicCache(config=lm.model.config)
 
     def logits(self, token: int | None) -> Any:
         import torch
@@ -157,7 +157,7 @@ def batchable(model: Any) -> bool:
 class Slot:
     """One reply's place in a Batcher. Only its caller's thread calls `logits` and `close`."""
 
-    def __init__(self, batcher: "Batcher", input_ids: list[int]) -> None:
+    def __init__(self, batcher: Batcher, input_ids: list[int]) -> None:
         self.batcher = batcher
         self.input_ids = list(input_ids)
         # guarded by batcher.cond
@@ -421,14 +421,14 @@ _MADE = threading.Lock()
 
 def open_slot(lm: Any, input_ids: list[int]) -> Any:
     """A reply's place on this loaded model: batched with other replies when the model allows it."""
-    batcher = getattr(lm, "_batcher", None)
+    batcher: Batcher | bool | None = getattr(lm, "_batcher", None)
     if batcher is None:
         with _MADE:
             batcher = getattr(lm, "_batcher", None)
             if batcher is None:
                 batcher = Batcher(lm) if batchable(lm.model) else False
                 lm._batcher = batcher  # on the object itself: each loaded variant has its own batch
-    return batcher.open(input_ids) if batcher else SerialSlot(lm, input_ids)
+    return batcher.open(input_ids) if isinstance(batcher, Batcher) else SerialSlot(lm, input_ids)
 
 
 def batcher_of(lm: Any) -> Batcher | None:

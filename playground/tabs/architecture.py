@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import gradio as gr
 
-from playground.words import architecture as words
 from playground import config
 from playground.charts_architecture import compare_chart, treemap
 from playground.core.architecture import code_for, layer_rows, model_shape, to_json
 from playground.i18n import register
 from playground.tabs.common import TabContext, code_box, friendly, json_box
+from playground.words import architecture as words
 
 ID = "architecture"
 TITLE = "architecture.title"

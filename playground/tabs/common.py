@@ -15,8 +15,9 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import gradio as gr
 from gradio.helpers import Examples
@@ -67,7 +68,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
                 yield from fn(*args, **kwargs)
             except gr.Error:
                 raise
-            except Exception as exc:  # noqa: BLE001 - the boundary between the core and people
+            except Exception as exc:
                 raise gr.Error(_message(exc), print_exception=False) from exc
         return gen_wrapper
 
@@ -78,7 +79,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except gr.Error:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise gr.Error(_message(exc), print_exception=False) from exc
     return wrapper
 

@@ -16,9 +16,9 @@ from typing import Any
 import gradio as gr
 
 from playground import config
-from playground.tabs import vram_page as page
 from playground.core.vram import FIELD_NAMES, api_signature, from_call
 from playground.errors import InputError
+from playground.tabs import vram_page as page
 from playground.tabs.common import TabContext, code_box, friendly, json_box
 
 ID = "vram"

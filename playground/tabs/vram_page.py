@@ -31,9 +31,9 @@ from playground.core.vram import (
     estimate,
     to_inputs,
 )
+from playground.core.vram.code import code_for
 from playground.core.vram.form import FIELD_TYPES
 from playground.i18n import t
-from playground.core.vram.code import code_for
 from playground.words.vram import Words, device_label, format_label, result_json, words
 
 _METHOD_KEYS = {t(k): k for k in ("vram.m.rss", "vram.m.vmhwm", "vram.m.cuda")}  # measure's English -> key
@@ -124,8 +124,8 @@ def formulas_markdown(lang: str = "en") -> str:
     return "\n".join(rows)
 
 
-_PARTS = ("weights", "gradients", "optimizer", "activations", "logits", "kv_cache", "overhead", "total", "loading")
-_PARTS += ("offload", "cpu", "usable")
+_PARTS: tuple[str, ...] = ("weights", "gradients", "optimizer", "activations", "logits", "kv_cache", "overhead",
+                           "total", "loading", "offload", "cpu", "usable")
 
 
 @functools.cache

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 register({
     "status.loaded": (
-        "{name}: {n_params:,} parameters, {dtype}{quant} on {device}, {mb:,.0f} MB of weights, loaded in {seconds:.1f} s",
+        "{name}: {n_params:,} parameters, {dtype}{quant} on {device}, {mb:,.0f} MB of weights, "
+        "loaded in {seconds:.1f} s",
         "{name}：{n_params:,} 個參數，{dtype}{quant}，在 {device} 上，權重 {mb:,.0f} MB，載入花了 {seconds:.1f} 秒",
         "{name}：{n_params:,} 个参数，{dtype}{quant}，在 {device} 上，权重 {mb:,.0f} MB，加载用了 {seconds:.1f} 秒",
     ),
@@ -58,7 +59,8 @@ register({
 
 
 def step_text(step: str, lang: str | None = "en", **values: object) -> str:
-    """A load step's code and values in words: ("convert.tensor", i=3, n=272) -> "converting it once: tensor 3 of 272"."""
+    """A load step's code and values in words: ("convert.tensor", i=3, n=272) ->
+    "converting it once: tensor 3 of 272"."""
     return t(f"progress.{step}", lang, **values)
 
 

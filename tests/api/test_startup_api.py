@@ -8,6 +8,7 @@ requests arrive: they must wait for the preparation, never race it.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+
 MODEL = "SmolLM2-135M-Instruct"
 
 def test_the_first_requests_of_every_tab_at_once_all_succeed(fresh_app):

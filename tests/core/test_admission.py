@@ -253,7 +253,8 @@ def test_hosted_mode_comes_from_the_environment(env, hosted, allow_any):
     clean = {k: v for k, v in os.environ.items()
              if k not in ("SPACE_ID", "PLAYGROUND_HOSTED", "PLAYGROUND_ALLOW_ANY_MODEL")}
     code = "from playground import config; print(config.HOSTED, config.ALLOW_ANY_MODEL)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(clean, **env), check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(clean, **env),
+                         check=True)
     assert out.stdout.split() == [str(hosted), str(allow_any)]
 
 

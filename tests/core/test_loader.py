@@ -11,8 +11,16 @@ import torch
 
 from playground import config, loader
 from playground.choice import ModelChoice
-from playground.errors import (GatedModelError, HubUnreachableError, InputError, LoaderBusyError, ModelLoadError,
-                               NotCausalLMError, RemoteCodeError, UnknownModelError)
+from playground.errors import (
+    GatedModelError,
+    HubUnreachableError,
+    InputError,
+    LoaderBusyError,
+    ModelLoadError,
+    NotCausalLMError,
+    RemoteCodeError,
+    UnknownModelError,
+)
 from playground.loader import ModelLoader, pick_device, pick_dtype, resolve
 
 

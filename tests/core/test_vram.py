@@ -354,8 +354,8 @@ def test_every_field_is_non_negative(inputs: VramInputs, gpus: int) -> None:
 def test_chart_dict_is_valid_plotly_and_stacks_every_part() -> None:
     import plotly.graph_objects as go
 
-    from playground.tabs import vram_page
     from playground.charts_vram import figure_dict, vram_chart
+    from playground.tabs import vram_page
 
     e = estimate(VramInputs(LLAMA_8B, mode="training", offload=True, n_gpus=12, zero_stage=3, hardware=preset("h100")))
     labels = vram_page.chart_labels(e)
