@@ -65,11 +65,17 @@ def offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def lm() -> Any:
-    """The default model as the app loads it, shared read-only by every test."""
+def lm() -> Iterator[Any]:
+    """The default model as the app loads it, shared read-only by every test.
+
+    Pinned in the shared loader for the whole session, as a running request pins it: tests that load other
+    variants (int8, bfloat16) in the live app then evict each other, never this one, so every test that
+    compares the app's answers with `lm` talks to the same object.
+    """
     from playground.loader import get_loader
 
-    return get_loader().get(None)
+    with get_loader().use(None) as model:
+        yield model
 
 
 @pytest.fixture(scope="session")
