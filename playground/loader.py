@@ -166,7 +166,9 @@ class ModelLoader:
 
     def _load_new(self, source: ModelSource, key: LoadKey, on_progress: Progress | None) -> LoadedModel:
         from playground import admission
+        from playground.startup import ensure_models
 
+        ensure_models()  # a load resolves transformers' model modules: after start-up's import of them, never beside it
         with self._lock:
             if self._slots_used_locked() >= self.max_models and not self._evictable_locked():
                 raise LoaderBusyError(

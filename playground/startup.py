@@ -28,13 +28,17 @@ _MODEL_MODULES = ("llama", "qwen2", "qwen3", "gemma3", "gpt2")
 
 _imports_lock = threading.Lock()
 _imported = threading.Event()
+_models_lock = threading.Lock()
+_models_imported = threading.Event()
 _started = threading.Event()
 _start_lock = threading.Lock()
 ready = threading.Event()  # set when the default model is loaded (or its preparation failed)
 
 
 def ensure_imports() -> None:
-    """Import torch, transformers and the modules the tabs use, once; later calls return at once."""
+    """Import torch and resolve transformers' top-level names the tabs use, once (~0.4 s after the
+    libraries themselves); later calls return at once. Enough for tokenizers: the first /tokenize of a
+    start waits for this only. Model code (configs, modelling modules) waits for `ensure_models()`."""
     if _imported.is_set():
         return
     with _imports_lock:
@@ -43,7 +47,7 @@ def ensure_imports() -> None:
         t0 = time.perf_counter()
         import torch  # noqa: F401
         import transformers
-        from transformers import (  # noqa: F401 - resolving these names is the point  # noqa: F401
+        from transformers import (  # noqa: F401 - resolving these names is the point
             AutoConfig,
             AutoModelForCausalLM,
             AutoTokenizer,
@@ -54,6 +58,24 @@ def ensure_imports() -> None:
             modeling_gguf_pytorch_utils,
         )
 
+        for cls in ("TokenizersBackend", "Qwen2Tokenizer"):  # the embedded models' tokenizer classes
+            getattr(transformers, cls, None)
+        _imported.set()
+        log.info("imports ready in %.1f s", time.perf_counter() - t0)
+
+
+def ensure_models() -> None:
+    """Import the configuration and modelling modules of every catalog architecture and build the causal-LM
+    mapping, once (~1.5 s): what configs, meta builds and loads resolve lazily. Later calls return at once."""
+    if _models_imported.is_set():
+        return
+    ensure_imports()
+    with _models_lock:
+        if _models_imported.is_set():
+            return
+        import transformers
+
+        t0 = time.perf_counter()
         for name in _MODEL_MODULES:
             for part in ("configuration", "modeling", "tokenization"):
                 try:
@@ -61,8 +83,8 @@ def ensure_imports() -> None:
                 except ImportError:  # not every model has a tokenizer module of its own
                     pass
         transformers.MODEL_FOR_CAUSAL_LM_MAPPING.keys()  # builds the lazy mapping (config classes) once
-        _imported.set()
-        log.info("imports ready in %.1f s", time.perf_counter() - t0)
+        _models_imported.set()
+        log.info("model modules ready in %.1f s", time.perf_counter() - t0)
 
 
 def _prepare() -> None:
@@ -70,6 +92,7 @@ def _prepare() -> None:
 
     try:
         ensure_imports()
+        ensure_models()
         if config.PREPARE != "none":
             get_loader().get(None)  # the default model: converted (first start) and loaded
     except Exception:

@@ -53,6 +53,9 @@ __all__ = [
 
 @lru_cache(maxsize=32)
 def _shape_for(source: ModelSource) -> ModelShape:
+    from playground.startup import ensure_models
+
+    ensure_models()  # configs and meta builds resolve transformers' model modules: never two threads at once
     cfg, where = find_config(source)
     return build_shape(cfg, source.name, source.hub_id, where)
 
@@ -88,5 +91,8 @@ def source_shape(source: ModelSource) -> ModelShape:
 def shipped_shape(hub_id: str, name: str | None = None) -> ModelShape | None:
     """A catalog model's shape from playground/data/architectures.json alone (never the Hub: fast and
     offline), or None when its config is not shipped."""
+    from playground.startup import ensure_models
+
+    ensure_models()
     cfg = shipped_config(hub_id)
     return None if cfg is None else build_shape(cfg, name or hub_id, hub_id, "shipped")

@@ -72,6 +72,9 @@ def converted_folder(gguf_path: str | Path, on_progress: Progress | None = None)
 def _convert(gguf: Path, target: Path, say: Progress) -> Path:
     if (target / "config.json").is_file():
         return target
+    from playground.startup import ensure_models
+
+    ensure_models()  # the conversion builds the model: its modules are imported once, by one thread
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers import modeling_gguf_pytorch_utils as gguf_utils
