@@ -18,7 +18,7 @@ from playground import config, startup
 from playground.choice import DEVICES, DTYPES, ModelChoice
 from playground.errors import PlaygroundError
 from playground.i18n import LANG_NAMES, LANGS, Translatable, t
-from playground.loader import LoadedModel, get_loader, resolve
+from playground.loader import LoadedModel, get_loader
 from playground.tabs.common import TabContext, friendly
 from playground.words import status as status_text
 
@@ -83,8 +83,7 @@ def status_for(choice: str | None, lang: str = "en") -> tuple[str, Any]:
     in a second (while it is being prepared, or not loaded yet: a session whose model is loaded asks nothing)."""
     try:
         parsed = ModelChoice.parse(choice)
-        source = resolve(parsed.name)
-        _, key = get_loader().key_for(parsed)
+        source, key = get_loader().key_for(parsed)  # resolves the name once
     except PlaygroundError as exc:
         return str(exc), gr.Timer(active=False)
     found = get_loader().peek(parsed)
