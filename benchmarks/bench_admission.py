@@ -60,7 +60,7 @@ class OpenWatch:
             off = 0
             while off < len(buf):  # struct inotify_event: int wd; uint32 mask, cookie, len; char name[len]
                 _wd, mask, _cookie, n = struct.unpack_from("iIII", buf, off)
-                name = buf[off + 16:off + 16 + n].split(b"\0", 1)[0].decode()
+                name = buf[off + 16 : off + 16 + n].split(b"\0", 1)[0].decode()
                 self._events.append((mask, name))
                 off += 16 + n
 
@@ -121,16 +121,24 @@ def _refuse(folder: Path) -> dict[str, Any]:
             refused, need = True, exc.need
         seconds = time.perf_counter() - t0
         touched = watch.touched()
-    return {"seconds": seconds, "refused": refused, "need": need, "rss_delta": _rss() - rss0,
-            "read_bytes": _rchar() - read0, "weights_opened": "model.safetensors" in touched,
-            "files_touched": sorted(t for t in touched if t)}
+    return {
+        "seconds": seconds,
+        "refused": refused,
+        "need": need,
+        "rss_delta": _rss() - rss0,
+        "read_bytes": _rchar() - read0,
+        "weights_opened": "model.safetensors" in touched,
+        "files_touched": sorted(t for t in touched if t),
+    }
 
 
 def _cold_seconds(folder: Path) -> float | None:
     """The same refusal in a fresh Python process, imports of torch and transformers included."""
-    code = ("import time; t = time.perf_counter(); from playground import admission\n"
-            f"try: admission.check({str(folder)!r}, 'cpu')\nexcept Exception: pass\n"
-            "print('@@', time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); from playground import admission\n"
+        f"try: admission.check({str(folder)!r}, 'cpu')\nexcept Exception: pass\n"
+        "print('@@', time.perf_counter() - t)"
+    )
     env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     for line in out.stdout.splitlines():
@@ -164,21 +172,32 @@ def run() -> dict:
     worst_rss = max(abs(r["rss_delta"]) for r in runs) / 1e6
     opened = any(r["weights_opened"] for r in runs)
     return {
-        "refusal_70b_folder_s": {"value": round(worst_s, 3),
-                                 "median": round(statistics.median(r["seconds"] for r in runs), 3),
-                                 "target": f"<= {TARGET_S} s (worst of {REPEATS} fresh folders)",
-                                 "pass": worst_s <= TARGET_S and all(r["refused"] for r in runs)},
-        "refusal_70b_rss_change_mb": {"value": round(worst_rss, 2), "target": f"+- {TARGET_RSS_MB} MB",
-                                      "pass": worst_rss <= TARGET_RSS_MB},
-        "refusal_70b_weight_file_opened": {"value": opened, "target": "False (inotify IN_OPEN/IN_ACCESS)",
-                                           "pass": not opened},
+        "refusal_70b_folder_s": {
+            "value": round(worst_s, 3),
+            "median": round(statistics.median(r["seconds"] for r in runs), 3),
+            "target": f"<= {TARGET_S} s (worst of {REPEATS} fresh folders)",
+            "pass": worst_s <= TARGET_S and all(r["refused"] for r in runs),
+        },
+        "refusal_70b_rss_change_mb": {
+            "value": round(worst_rss, 2),
+            "target": f"+- {TARGET_RSS_MB} MB",
+            "pass": worst_rss <= TARGET_RSS_MB,
+        },
+        "refusal_70b_weight_file_opened": {
+            "value": opened,
+            "target": "False (inotify IN_OPEN/IN_ACCESS)",
+            "pass": not opened,
+        },
         "refusal_70b_bytes_read": max(r["read_bytes"] for r in runs),
         "refusal_70b_files_touched": runs[0]["files_touched"],
         "refusal_70b_need_bytes": runs[0]["need"],
         "refusal_70b_folder_cold_process_s": None if cold is None else round(cold, 3),
         "refusal_catalog_llama70b_s": {"value": round(catalog_s, 3), "refused": catalog_refused},
-        "default_model_admitted": {"check_s": round(default_s, 3), "need_plus_margin_bytes": default_need,
-                                   "load_s": round(load_s, 2)},
+        "default_model_admitted": {
+            "check_s": round(default_s, 3),
+            "need_plus_margin_bytes": default_need,
+            "load_s": round(load_s, 2),
+        },
         "free_ram_bytes": admission.available("cpu"),
         "repeats": REPEATS,
     }

@@ -21,14 +21,16 @@ from typing import Any
 N_TOKENS = 128  # new tokens per chat
 ROUNDS = 3  # interleaved rounds; medians are reported
 # Prompts whose greedy replies run past N_TOKENS (so every chat stays in the batch to the end).
-PROMPTS = ("Write a long story about a dragon who learns to cook.",
-           "Write a long essay about the history of tea in China and Japan.",
-           "Write a long story about a robot who wants to become a gardener.",
-           "Write a long letter to a friend about your summer holiday by the sea.",
-           "Describe a walk through a busy city market, with every sound and smell.",
-           "Write a long fairy tale about a clever fox and a proud crow.",
-           "Explain step by step how bread is baked, from flour to loaf.",
-           "Write a long diary entry of a sailor crossing the Atlantic Ocean.")
+PROMPTS = (
+    "Write a long story about a dragon who learns to cook.",
+    "Write a long essay about the history of tea in China and Japan.",
+    "Write a long story about a robot who wants to become a gardener.",
+    "Write a long letter to a friend about your summer holiday by the sea.",
+    "Describe a walk through a busy city market, with every sound and smell.",
+    "Write a long fairy tale about a clever fox and a proud crow.",
+    "Explain step by step how bread is baked, from flour to loaf.",
+    "Write a long diary entry of a sailor crossing the Atlantic Ocean.",
+)
 
 
 def _median(xs: list[float]) -> float:

@@ -42,11 +42,14 @@ def _serve() -> tuple[Any, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    code = ("from playground.app import build_app, launch_kwargs\n"
-            f"build_app().launch(server_name='127.0.0.1', server_port={port}, quiet=True, **launch_kwargs())")
+    code = (
+        "from playground.app import build_app, launch_kwargs\n"
+        f"build_app().launch(server_name='127.0.0.1', server_port={port}, quiet=True, **launch_kwargs())"
+    )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}/"
     for _ in range(600):
         try:
@@ -61,8 +64,7 @@ def _serve() -> tuple[Any, str]:
 def _chat_args(message: str, max_new: int) -> tuple:
     from playground.core.chat import HOMEMADE_PRESET
 
-    return ("SmolLM2-135M-Instruct", message, [], "", "official", HOMEMADE_PRESET, True, 0.7, 50, 0.9, 1.0,
-            max_new, -1)
+    return ("SmolLM2-135M-Instruct", message, [], "", "official", HOMEMADE_PRESET, True, 0.7, 50, 0.9, 1.0, max_new, -1)
 
 
 def _generate(lm: Any, ids: list[int], n: int = N_TOKENS) -> tuple[int, float]:
@@ -213,8 +215,11 @@ def run() -> dict:
         # decode: tokens after the first / time after the first (generate: minus a max_new_tokens=1 call)
         "generate_decode_tokens_per_s": round(gen_m, 2),
         "api_decode_tokens_per_s": round(api_m, 2),
-        "api_vs_generate": {"value": round(api_m / gen_m, 3), "target": ">= 0.95 (decode)",
-                            "pass": api_m / gen_m >= 0.95},
+        "api_vs_generate": {
+            "value": round(api_m / gen_m, 3),
+            "target": ">= 0.95 (decode)",
+            "pass": api_m / gen_m >= 0.95,
+        },
         "time_to_first_token_s": {"value": round(_median(ttft), 3), "target": "<= 0.5", "pass": _median(ttft) <= 0.5},
         "int8": {
             "float32_tokens_per_s": round(_median(f32), 2),
@@ -225,7 +230,8 @@ def run() -> dict:
             "agreement_positions": agree["positions"],
         },
         "tokenize_during_stream_ms": {
-            "median": round(1000 * _median(lat), 1), "samples": len(lat),
+            "median": round(1000 * _median(lat), 1),
+            "samples": len(lat),
             "idle_median": round(1000 * _median(idle), 1),
             "p95": {"value": round(1000 * _p95(lat), 1), "target": "<= 200", "pass": _p95(lat) <= 0.2},
         },

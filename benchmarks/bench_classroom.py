@@ -54,8 +54,24 @@ def _steps(vram_args: list[Any], rng: random.Random) -> list[tuple[str, Callable
     return [
         ("/tokenize", lambda: (MODEL, "Hello world, 大家好", True)),
         ("/next_token", lambda: (MODEL, "1+1=", False, 1.0, 0.0, 1.0, 10.0)),
-        ("/chat", lambda: (MODEL, rng.choice(CHAT_MESSAGES), [], "", "official", HOMEMADE_PRESET, True, 0.7, 50.0,
-                           0.9, 1.0, float(CHAT_TOKENS), -1)),
+        (
+            "/chat",
+            lambda: (
+                MODEL,
+                rng.choice(CHAT_MESSAGES),
+                [],
+                "",
+                "official",
+                HOMEMADE_PRESET,
+                True,
+                0.7,
+                50.0,
+                0.9,
+                1.0,
+                float(CHAT_TOKENS),
+                -1,
+            ),
+        ),
         ("/architecture", lambda: (MODEL, "", "")),
         ("/embedding_neighbors", lambda: (MODEL, "apple", 10.0, "mean", "input")),
         ("/layer_representations", lambda: (MODEL, TEXT, -1, " Rome")),
@@ -93,8 +109,16 @@ def _student(k: int, url: str, vram_args: list[Any], t0: float, log: list[dict],
     except Exception as exc:  # noqa: BLE001 - every error is a figure
         error = f"{type(exc).__name__}: {str(exc)[:200]}"
     with lock:
-        log.append({"student": k, "endpoint": "(connect)", "start": start - t0, "seconds": time.perf_counter() - start,
-                    "queued": None, "error": error})
+        log.append(
+            {
+                "student": k,
+                "endpoint": "(connect)",
+                "start": start - t0,
+                "seconds": time.perf_counter() - start,
+                "queued": None,
+                "error": error,
+            }
+        )
     if client is None:
         return
     steps = _steps(vram_args, rng)
@@ -109,8 +133,16 @@ def _student(k: int, url: str, vram_args: list[Any], t0: float, log: list[dict],
             error = f"{type(exc).__name__}: {str(exc)[:200]}"
         end = time.perf_counter()
         with lock:
-            log.append({"student": k, "endpoint": endpoint, "start": start - t0, "seconds": end - start,
-                        "queued": None if started is None else max(0.0, started - wall_start), "error": error})
+            log.append(
+                {
+                    "student": k,
+                    "endpoint": endpoint,
+                    "start": start - t0,
+                    "seconds": end - start,
+                    "queued": None if started is None else max(0.0, started - wall_start),
+                    "error": error,
+                }
+            )
         i += 1
         time.sleep(rng.expovariate(1.0 / THINK) if THINK > 0 else 0.0)
 
@@ -132,8 +164,9 @@ print(json.dumps(out))
 
 def _probe(url: str) -> Any:
     """A tokenize probe in a client process of its own (no GIL shared with the students' threads)."""
-    return subprocess.Popen([sys.executable, "-c", _PROBE, url, str(DURATION)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", _PROBE, url, str(DURATION)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
 
 
 def _windows(samples: list[tuple[float, float]]) -> list[float | None]:
@@ -179,8 +212,10 @@ def run() -> dict:
         probe = _probe(url)
         cpu0, server_cpu0 = _cpu_seconds(), _cpu_seconds(server.pid)
         t0 = time.perf_counter()
-        threads = [threading.Thread(target=_student, args=(k, url, vram_args, t0, log, lock), daemon=True)
-                   for k in range(STUDENTS)]
+        threads = [
+            threading.Thread(target=_student, args=(k, url, vram_args, t0, log, lock), daemon=True)
+            for k in range(STUDENTS)
+        ]
         for th in threads:
             th.start()
         for th in threads:
@@ -193,8 +228,11 @@ def run() -> dict:
             probe.kill()
             probed = []
         # Where the 2 cores went: the app, these simulated students' clients, and the machine's load
-        cpu = {"server_cpu_s": round(_cpu_seconds(server.pid) - server_cpu0, 1),
-               "clients_cpu_s": round(_cpu_seconds() - cpu0, 1), "load_average_1min": os.getloadavg()[0]}
+        cpu = {
+            "server_cpu_s": round(_cpu_seconds(server.pid) - server_cpu0, 1),
+            "clients_cpu_s": round(_cpu_seconds() - cpu0, 1),
+            "load_average_1min": os.getloadavg()[0],
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -207,14 +245,16 @@ def run() -> dict:
         ok = [r for r in log if r["endpoint"] == endpoint and not r["error"]]
         secs = [r["seconds"] for r in ok]
         queued = [r["queued"] for r in ok if r["queued"] is not None]
-        per_endpoint[endpoint] = {"calls": sum(r["endpoint"] == endpoint for r in log),
-                                  "p50_ms": round(1000 * _pct(secs, 0.5), 1),
-                                  "p95_ms": round(1000 * _pct(secs, 0.95), 1),
-                                  "max_ms": round(1000 * max(secs), 1) if secs else None,
-                                  # until this client heard "processing": gradio's queue, the round trip and
-                                  # both sides' scheduling
-                                  "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1) if queued else None,
-                                  "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1) if queued else None}
+        per_endpoint[endpoint] = {
+            "calls": sum(r["endpoint"] == endpoint for r in log),
+            "p50_ms": round(1000 * _pct(secs, 0.5), 1),
+            "p95_ms": round(1000 * _pct(secs, 0.95), 1),
+            "max_ms": round(1000 * max(secs), 1) if secs else None,
+            # until this client heard "processing": gradio's queue, the round trip and
+            # both sides' scheduling
+            "queued_p50_ms": round(1000 * _pct(queued, 0.5), 1) if queued else None,
+            "queued_p95_ms": round(1000 * _pct(queued, 0.95), 1) if queued else None,
+        }
     tok = [r for r in log if r["endpoint"] == "/tokenize" and not r["error"]]
     windows = _windows([(r["start"], r["seconds"]) for r in tok])
     worst = max((x for x in windows if x is not None), default=float("nan"))
@@ -223,23 +263,44 @@ def run() -> dict:
     for r in errors:
         kinds[r["error"]] = kinds.get(r["error"], 0) + 1
     return {
-        "students": STUDENTS, "seconds": DURATION, "think_mean_s": THINK, "chat_max_new_tokens": CHAT_TOKENS,
-        "cpu_cores": os.cpu_count(), "startup_ready_s": round(ready_s, 2), "wall_s": round(wall, 1),
-        "steps_done": sum(r["endpoint"] != "(connect)" for r in log), "students_unfinished": unfinished,
-        "cpu": cpu, "latency": per_endpoint,
-        "errors": {"value": len(errors), "target": 0, "pass": not errors and not unfinished,
-                   "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:5])},
-        "tokenize_p95_ms": {"value": round(tok_p95, 1), "target": f"<= {TOKENIZE_P95_MS:.0f}",
-                            "pass": tok_p95 <= TOKENIZE_P95_MS},
-        "tokenize_p95_ms_per_window": {"value": worst, "windows": windows, "window_s": WINDOW,
-                                       "target": f"<= {TOKENIZE_P95_MS:.0f} in every window",
-                                       "pass": worst <= TOKENIZE_P95_MS},
+        "students": STUDENTS,
+        "seconds": DURATION,
+        "think_mean_s": THINK,
+        "chat_max_new_tokens": CHAT_TOKENS,
+        "cpu_cores": os.cpu_count(),
+        "startup_ready_s": round(ready_s, 2),
+        "wall_s": round(wall, 1),
+        "steps_done": sum(r["endpoint"] != "(connect)" for r in log),
+        "students_unfinished": unfinished,
+        "cpu": cpu,
+        "latency": per_endpoint,
+        "errors": {
+            "value": len(errors),
+            "target": 0,
+            "pass": not errors and not unfinished,
+            "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:5]),
+        },
+        "tokenize_p95_ms": {
+            "value": round(tok_p95, 1),
+            "target": f"<= {TOKENIZE_P95_MS:.0f}",
+            "pass": tok_p95 <= TOKENIZE_P95_MS,
+        },
+        "tokenize_p95_ms_per_window": {
+            "value": worst,
+            "windows": windows,
+            "window_s": WINDOW,
+            "target": f"<= {TOKENIZE_P95_MS:.0f} in every window",
+            "pass": worst <= TOKENIZE_P95_MS,
+        },
         # the same request from a process of its own every PROBE_EVERY s: the app's latency without the
         # simulated clients' own contention (16 sessions' threads share one GIL here)
-        "tokenize_probe_ms": {"samples": len(probed), "every_s": PROBE_EVERY,
-                              "p50": round(1000 * _pct([x[1] for x in probed], 0.5), 1),
-                              "p95": round(1000 * _pct([x[1] for x in probed], 0.95), 1),
-                              "p95_per_window": _windows(probed)},
+        "tokenize_probe_ms": {
+            "samples": len(probed),
+            "every_s": PROBE_EVERY,
+            "p50": round(1000 * _pct([x[1] for x in probed], 0.5), 1),
+            "p95": round(1000 * _pct([x[1] for x in probed], 0.95), 1),
+            "p95_per_window": _windows(probed),
+        },
     }
 
 

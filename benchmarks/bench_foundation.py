@@ -41,8 +41,9 @@ def call(base: str, api: str, data: list[Any], session: str | None = None) -> An
     request opens a new session, which costs gradio a per-session set-up of every component.
     """
     body = {"data": data} | ({"session_hash": session} if session else {})
-    req = urllib.request.Request(f"{base}gradio_api/call/{api}", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{base}gradio_api/call/{api}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     event_id = json.load(urllib.request.urlopen(req, timeout=120))["event_id"]
     with urllib.request.urlopen(f"{base}gradio_api/call/{api}/{event_id}", timeout=120) as stream:
         event = None
@@ -72,8 +73,13 @@ def startup_seconds() -> float:
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([PY, str(ROOT / "app.py"), "--port", str(port)], env=_env(), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [PY, str(ROOT / "app.py"), "--port", str(port)],
+        env=_env(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             try:
@@ -104,8 +110,9 @@ for _ in range(3):
 print(t1 - t0, sorted(loads)[1])
 """
     with tempfile.TemporaryDirectory() as cache:
-        out = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True,
-                             env=_env() | {"PLAYGROUND_CACHE_DIR": cache}).stdout.split()
+        out = subprocess.run(
+            [PY, "-c", code], check=True, capture_output=True, text=True, env=_env() | {"PLAYGROUND_CACHE_DIR": cache}
+        ).stdout.split()
     return float(out[-2]), float(out[-1])
 
 
@@ -183,17 +190,33 @@ def run() -> dict:
     nt, direct = statistics.median(lat["next_token"]), statistics.median(lat["direct"])
     return {
         "startup_to_first_request_vs_imports": {
-            "value": round(start / imp, 3), "target": 1.5, "pass": start / imp <= 1.5,
-            "startup_s": round(start, 2), "imports_s": round(imp, 2)},
+            "value": round(start / imp, 3),
+            "target": 1.5,
+            "pass": start / imp <= 1.5,
+            "startup_s": round(start, 2),
+            "imports_s": round(imp, 2),
+        },
         "cached_load_speedup_over_conversion": {
-            "value": round(convert_s / cached_s, 1), "target": 20, "pass": convert_s / cached_s >= 20,
-            "conversion_s": round(convert_s, 2), "cached_load_s": round(cached_s, 3)},
-        "tokenize_p50_ms": {"value": round(tok_p50 * 1e3, 1), "target": 30, "pass": tok_p50 * 1e3 <= 30,
-                            "p95_ms": round(statistics.quantiles(lat["tokenize"], n=20)[-1] * 1e3, 1),
-                            "new_session_p50_ms": round(statistics.median(lat["tokenize_new_session"]) * 1e3, 1)},
+            "value": round(convert_s / cached_s, 1),
+            "target": 20,
+            "pass": convert_s / cached_s >= 20,
+            "conversion_s": round(convert_s, 2),
+            "cached_load_s": round(cached_s, 3),
+        },
+        "tokenize_p50_ms": {
+            "value": round(tok_p50 * 1e3, 1),
+            "target": 30,
+            "pass": tok_p50 * 1e3 <= 30,
+            "p95_ms": round(statistics.quantiles(lat["tokenize"], n=20)[-1] * 1e3, 1),
+            "new_session_p50_ms": round(statistics.median(lat["tokenize_new_session"]) * 1e3, 1),
+        },
         "next_token_64_tokens_vs_direct_forward": {
-            "value": round(nt / direct, 3), "target": 1.15, "pass": nt / direct <= 1.15,
-            "api_p50_ms": round(nt * 1e3, 1), "direct_forward_p50_ms": round(direct * 1e3, 1)},
+            "value": round(nt / direct, 3),
+            "target": 1.15,
+            "pass": nt / direct <= 1.15,
+            "api_p50_ms": round(nt * 1e3, 1),
+            "direct_forward_p50_ms": round(direct * 1e3, 1),
+        },
         "default_model_adds_gb": {"value": round(rss / 1e9, 3), "target": 1.3, "pass": rss / 1e9 <= 1.3},
     }
 

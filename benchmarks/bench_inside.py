@@ -36,8 +36,10 @@ def _times(fn: Callable[[], Any], repeats: int = REPEATS) -> list[float]:
 
 def _text_of(tokenizer: Any, n: int) -> str:
     """A natural text that the tokenizer turns into exactly n tokens."""
-    base = ("The capital of France is Paris, and the capital of Italy is Rome. Apples grow on trees; "
-            "an apple a day keeps the doctor away, or so the saying goes in many countries. ") * 8
+    base = (
+        "The capital of France is Paris, and the capital of Italy is Rome. Apples grow on trees; "
+        "an apple a day keeps the doctor away, or so the saying goes in many countries. "
+    ) * 8
     ids = tokenizer(base)["input_ids"]
     for cut in range(n, n + 8):
         text = tokenizer.decode(ids[:cut], skip_special_tokens=True)
@@ -105,20 +107,32 @@ def run() -> dict:
     nb_ms, lens_s, at_ms = p50(ours) * 1e3, p50(lens), p50(lens_at) * 1e3
     return {
         "model": name,
-        "neighbors_query_p50_ms": {"value": round(nb_ms, 2), "target": TARGETS["neighbors_ms"],
-                                   "pass": nb_ms <= TARGETS["neighbors_ms"]},
+        "neighbors_query_p50_ms": {
+            "value": round(nb_ms, 2),
+            "target": TARGETS["neighbors_ms"],
+            "pass": nb_ms <= TARGETS["neighbors_ms"],
+        },
         "neighbors_source_sklearn_p50_ms": round(p50(source) * 1e3, 2),
         "neighbors_table_normalization_once_s": round(table_s, 3),
         "hidden_states_and_norms_64_tokens": {
-            "ours_p50_s": round(p50(o_times), 4), "direct_forward_p50_s": round(p50(d_times), 4),
-            "ratio": round(ratio, 3), "target": TARGETS["hidden_states_ratio"],
-            "pass": ratio <= TARGETS["hidden_states_ratio"]},
-        "full_logit_lens_64_tokens_p50_s": {"value": round(lens_s, 3), "target": TARGETS["full_lens_s"],
-                                            "pass": lens_s <= TARGETS["full_lens_s"],
-                                            "peak_logits_block_mb": round(chunk_mb, 1),
-                                            "unchunked_logits_mb": round(unchunked_mb, 1)},
-        "lens_at_one_position_p50_ms": {"value": round(at_ms, 2), "target": TARGETS["lens_at_position_ms"],
-                                        "pass": at_ms <= TARGETS["lens_at_position_ms"]},
+            "ours_p50_s": round(p50(o_times), 4),
+            "direct_forward_p50_s": round(p50(d_times), 4),
+            "ratio": round(ratio, 3),
+            "target": TARGETS["hidden_states_ratio"],
+            "pass": ratio <= TARGETS["hidden_states_ratio"],
+        },
+        "full_logit_lens_64_tokens_p50_s": {
+            "value": round(lens_s, 3),
+            "target": TARGETS["full_lens_s"],
+            "pass": lens_s <= TARGETS["full_lens_s"],
+            "peak_logits_block_mb": round(chunk_mb, 1),
+            "unchunked_logits_mb": round(unchunked_mb, 1),
+        },
+        "lens_at_one_position_p50_ms": {
+            "value": round(at_ms, 2),
+            "target": TARGETS["lens_at_position_ms"],
+            "pass": at_ms <= TARGETS["lens_at_position_ms"],
+        },
         "layer_representations_handler_64_tokens_p50_s": round(p50(handler), 3),
         "attention_handler_64_tokens_p50_s": round(p50(att), 3),
         "repeats": REPEATS,

@@ -67,8 +67,9 @@ def run() -> dict:
     core_train = _ms(lambda: vram.estimate(train))
     vram_estimate("Llama-3.1-8B-Instruct")  # first call builds Plotly's validators
     handler = _ms(lambda: vram_estimate("Llama-3.1-8B-Instruct", weight_format="fp16", hardware="t4"))
-    handler_train = _ms(lambda: vram_estimate("Llama-3.1-8B-Instruct", mode="training", hardware="h100", n_gpus=8,
-                                              zero_stage=1))
+    handler_train = _ms(
+        lambda: vram_estimate("Llama-3.1-8B-Instruct", mode="training", hardware="h100", n_gpus=8, zero_stage=1)
+    )
     endpoint = _endpoint_ms()
 
     lm = get_loader().get(None)
@@ -76,18 +77,32 @@ def run() -> dict:
     trn = measure_training(lm, context=256)
     out = {
         "vram_estimate_handler_p50_ms": {"value": round(handler, 3), "target": TARGET_MS, "pass": handler <= TARGET_MS},
-        "vram_estimate_handler_training_p50_ms": {"value": round(handler_train, 3), "target": TARGET_MS,
-                                                  "pass": handler_train <= TARGET_MS},
+        "vram_estimate_handler_training_p50_ms": {
+            "value": round(handler_train, 3),
+            "target": TARGET_MS,
+            "pass": handler_train <= TARGET_MS,
+        },
         "vram_core_estimate_p50_ms": {"inference_with_fixes": round(core_infer, 3), "training": round(core_train, 3)},
         "vram_estimate_endpoint_http_p50_ms": None if endpoint is None else round(endpoint, 2),
-        "estimate_vs_measured_inference": {"measured_bytes": inf.measured_bytes, "estimated_bytes": inf.estimated_bytes,
-                                           "ratio": round(inf.ratio, 4), "context": inf.context, "method": inf.method,
-                                           "target": f"|ratio - 1| <= {TARGET_RATIO}",
-                                           "pass": abs(inf.ratio - 1) <= TARGET_RATIO},
-        "estimate_vs_measured_training": {"measured_bytes": trn.measured_bytes, "estimated_bytes": trn.estimated_bytes,
-                                          "ratio": round(trn.ratio, 4), "context": trn.context, "method": trn.method,
-                                          "step_s": round(trn.seconds, 2), "target": f"|ratio - 1| <= {TARGET_RATIO}",
-                                          "pass": abs(trn.ratio - 1) <= TARGET_RATIO},
+        "estimate_vs_measured_inference": {
+            "measured_bytes": inf.measured_bytes,
+            "estimated_bytes": inf.estimated_bytes,
+            "ratio": round(inf.ratio, 4),
+            "context": inf.context,
+            "method": inf.method,
+            "target": f"|ratio - 1| <= {TARGET_RATIO}",
+            "pass": abs(inf.ratio - 1) <= TARGET_RATIO,
+        },
+        "estimate_vs_measured_training": {
+            "measured_bytes": trn.measured_bytes,
+            "estimated_bytes": trn.estimated_bytes,
+            "ratio": round(trn.ratio, 4),
+            "context": trn.context,
+            "method": trn.method,
+            "step_s": round(trn.seconds, 2),
+            "target": f"|ratio - 1| <= {TARGET_RATIO}",
+            "pass": abs(trn.ratio - 1) <= TARGET_RATIO,
+        },
         "repeats": REPEATS,
     }
     return out

@@ -18,8 +18,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ("bench_foundation", "bench_chat", "bench_batching", "bench_architecture", "bench_inside", "bench_vram",
-           "bench_admission", "bench_classroom")
+MODULES = (
+    "bench_foundation",
+    "bench_chat",
+    "bench_batching",
+    "bench_architecture",
+    "bench_inside",
+    "bench_vram",
+    "bench_admission",
+    "bench_classroom",
+)
 
 
 def run_module(name: str) -> dict:
@@ -28,7 +36,7 @@ def run_module(name: str) -> dict:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=HERE.parent)
     for line in proc.stdout.splitlines():
         if line.startswith("@@RESULT@@"):
-            return json.loads(line[len("@@RESULT@@"):])
+            return json.loads(line[len("@@RESULT@@") :])
     return {"error": (proc.stderr or proc.stdout)[-2000:]}
 
 
@@ -45,11 +53,16 @@ def _targets(figures: dict, prefix: str = "") -> list[tuple[str, dict]]:
 
 
 def to_markdown(results: dict, meta: dict) -> str:
-    lines = ["# Benchmark results", "",
-             f"Recorded {meta['date']} on {meta['machine']} ({meta['cores']} cores), Python {meta['python']}, "
-             "by `python -m benchmarks.run`. Each figure was measured side by side with its reference in one "
-             "process; ratios are the figures to compare across machines.", "",
-             "| benchmark | figure | value | target | pass |", "|---|---|---|---|---|"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Recorded {meta['date']} on {meta['machine']} ({meta['cores']} cores), Python {meta['python']}, "
+        "by `python -m benchmarks.run`. Each figure was measured side by side with its reference in one "
+        "process; ratios are the figures to compare across machines.",
+        "",
+        "| benchmark | figure | value | target | pass |",
+        "|---|---|---|---|---|",
+    ]
     for module, figures in results.items():
         if "error" in figures:
             lines.append(f"| {module} | (failed to run) | | | **no** |")
@@ -57,8 +70,14 @@ def to_markdown(results: dict, meta: dict) -> str:
             value = fig.get("value", fig.get("ratio"))
             target = str(fig["target"]).replace("|", "\\|")  # a pipe would split the table cell
             lines.append(f"| {module} | {key} | {value} | {target} | {'yes' if fig['pass'] else '**no**'} |")
-    lines += ["", "Details (every figure and its references):", "", "```json", json.dumps(results, indent=2,
-                                                                                       ensure_ascii=False), "```"]
+    lines += [
+        "",
+        "Details (every figure and its references):",
+        "",
+        "```json",
+        json.dumps(results, indent=2, ensure_ascii=False),
+        "```",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -71,8 +90,12 @@ def main(modules: tuple[str, ...] = MODULES) -> None:
         print(f"{name} ...", flush=True)
         results[name] = run_module(name)
         print(f"{name} done in {time.perf_counter() - t0:.0f} s", flush=True)
-    meta = {"date": time.strftime("%Y-%m-%d"), "machine": platform.processor() or platform.machine(),
-            "cores": os.cpu_count(), "python": platform.python_version()}
+    meta = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+    }
     (HERE / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
     (HERE / "RESULTS.md").write_text(to_markdown(results, meta), encoding="utf-8")
     print(to_markdown(results, meta))

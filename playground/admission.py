@@ -83,9 +83,18 @@ class Need:
 # --------------------------------------------------------------------------- the arithmetic (pure)
 
 
-def estimate(shape: Any, device: str, dtype: str, quantization: str = "none", *, context: int = 1024,
-             convert_gguf: bool = False, download_bytes: int = 0, cuda_context: bool = True,
-             disk_path: str | None = None) -> Need:
+def estimate(
+    shape: Any,
+    device: str,
+    dtype: str,
+    quantization: str = "none",
+    *,
+    context: int = 1024,
+    convert_gguf: bool = False,
+    download_bytes: int = 0,
+    cuda_context: bool = True,
+    disk_path: str | None = None,
+) -> Need:
     """Need of a ModelShape (core.architecture) run as asked, with a `context`-token request. Pure.
 
     convert_gguf: a GGUF file not converted yet; download_bytes: weights missing from the Hub cache;
@@ -96,9 +105,16 @@ def estimate(shape: Any, device: str, dtype: str, quantization: str = "none", *,
         raise ModelLoadError(f"Unknown dtype '{dtype}'. Choose one of: {', '.join(FORMAT)}.")
     spec = vram.spec_from_shape_obj(shape)
     fmt = FORMAT[dtype]
-    inputs = vram.VramInputs(spec, mode="inference", weight_format=fmt, compute_dtype=fmt, context=context,
-                             batch=1, flash_attention=True,  # the loader's default attention is SDPA
-                             hardware=custom(1.0, kind=device))  # only the kind matters: the CUDA context
+    inputs = vram.VramInputs(
+        spec,
+        mode="inference",
+        weight_format=fmt,
+        compute_dtype=fmt,
+        context=context,
+        batch=1,
+        flash_attention=True,  # the loader's default attention is SDPA
+        hardware=custom(1.0, kind=device),
+    )  # only the kind matters: the CUDA context
     run = vram.breakdown(inputs)
     on_device = run.total if (device != "cuda" or cuda_context) else run.tensors
     demands: list[Demand] = []
@@ -125,8 +141,16 @@ def estimate(shape: Any, device: str, dtype: str, quantization: str = "none", *,
         if d.pool not in best or d.bytes > best[d.pool].bytes:
             best[d.pool] = d
     order = ("ram", "gpu", "disk") if device == "cpu" else ("gpu", "ram", "disk")
-    return Need(str(shape.name), device, dtype, quantization, spec.n_params, context, run,
-                tuple(best[p] for p in order if p in best))
+    return Need(
+        str(shape.name),
+        device,
+        dtype,
+        quantization,
+        spec.n_params,
+        context,
+        run,
+        tuple(best[p] for p in order if p in best),
+    )
 
 
 def shortfall(need: Need, free: dict[str, int], evictable_bytes: int = 0) -> tuple[Demand, int] | None:
@@ -155,9 +179,10 @@ def cgroup_free(root: str | Path = "/sys/fs/cgroup") -> int | None:
     the container's 16 GB: limit - usage + inactive page cache (reclaimable) is what a load can get.
     """
     root = Path(root)
-    for limit_f, usage_f, stat_f, key in (("memory.max", "memory.current", "memory.stat", "inactive_file"),
-                                          ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes",
-                                           "memory/memory.stat", "total_inactive_file")):
+    for limit_f, usage_f, stat_f, key in (
+        ("memory.max", "memory.current", "memory.stat", "inactive_file"),
+        ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "memory/memory.stat", "total_inactive_file"),
+    ):
         try:
             limit = (root / limit_f).read_text().strip()
             usage = int((root / usage_f).read_text())
@@ -232,13 +257,16 @@ def _resolve_options(device: str, dtype: str, quantization: str) -> tuple[str, s
     if quantization not in ("none", "int8"):
         raise ModelLoadError(f"Unknown quantization '{quantization}'. Choose one of: none, int8.")
     if quantization == "int8" and (dev != "cpu" or dt != "float32"):
-        raise ModelLoadError("The int8 mode quantizes float32 linear layers for the CPU: "
-                             f"choose device cpu and dtype float32 (this choice is {dt} on {dev}).")
+        raise ModelLoadError(
+            "The int8 mode quantizes float32 linear layers for the CPU: "
+            f"choose device cpu and dtype float32 (this choice is {dt} on {dev})."
+        )
     return dev, dt, quantization
 
 
-def required(source: ModelSource | str | None, device: str = "auto", dtype: str = "auto",
-             quantization: str = "none") -> Need:
+def required(
+    source: ModelSource | str | None, device: str = "auto", dtype: str = "auto", quantization: str = "none"
+) -> Need:
     """What loading `source` this way needs on this machine, from its config alone (no weight is read).
 
     Raises what core.architecture raises for a config it cannot read (UnknownModelError,
@@ -263,8 +291,17 @@ def required(source: ModelSource | str | None, device: str = "auto", dtype: str 
         import torch
 
         cuda_context = not torch.cuda.is_initialized()
-    return estimate(shape, dev, dt, quantization, context=config.settings().limits.max_forward_tokens,
-                    convert_gguf=convert, download_bytes=download, cuda_context=cuda_context, disk_path=disk)
+    return estimate(
+        shape,
+        dev,
+        dt,
+        quantization,
+        context=config.settings().limits.max_forward_tokens,
+        convert_gguf=convert,
+        download_bytes=download,
+        cuda_context=cuda_context,
+        disk_path=disk,
+    )
 
 
 def free_now(need: Need, known: dict[str, int] | None = None) -> dict[str, int]:
@@ -301,12 +338,37 @@ def cheapest_fit(need: Need, source: ModelSource, free: dict[str, int], evictabl
     half = "bfloat16" if need.device == "cpu" else pick_dtype(need.device, "auto")
     if need.dtype == "float32" and half != "float32":
         slower = "; slower than float32 on most CPUs" if need.device == "cpu" else ""
-        tries.append((f"dtype {half}{{}}{slower}", estimate(shape, need.device, half, "none", context=ctx,
-                                                          convert_gguf=convert, download_bytes=download,
-                                                          disk_path=path)))
+        tries.append(
+            (
+                f"dtype {half}{{}}{slower}",
+                estimate(
+                    shape,
+                    need.device,
+                    half,
+                    "none",
+                    context=ctx,
+                    convert_gguf=convert,
+                    download_bytes=download,
+                    disk_path=path,
+                ),
+            )
+        )
     if need.device != "cpu":
-        tries.append(("device cpu{}", estimate(shape, "cpu", "float32", "none", context=ctx, convert_gguf=convert,
-                                              download_bytes=download, disk_path=path)))
+        tries.append(
+            (
+                "device cpu{}",
+                estimate(
+                    shape,
+                    "cpu",
+                    "float32",
+                    "none",
+                    context=ctx,
+                    convert_gguf=convert,
+                    download_bytes=download,
+                    disk_path=path,
+                ),
+            )
+        )
     for words, alt in tries:
         if shortfall(alt, free_now(alt, free), evictable) is None:
             return words.format(f" (needs {vram.human(alt.bytes(alt.device_pool))})")
@@ -318,8 +380,14 @@ def cheapest_fit(need: Need, source: ModelSource, free: dict[str, int], evictabl
         if alt_shape is None or alt_shape.n_params >= need.n_params:
             continue
         dt = pick_dtype(need.device, "auto")
-        alt = estimate(alt_shape, need.device, dt, "none", context=ctx,
-                       convert_gguf=bool(entry.embedded or getattr(entry, "parts", ())))  # embedded: GGUF
+        alt = estimate(
+            alt_shape,
+            need.device,
+            dt,
+            "none",
+            context=ctx,
+            convert_gguf=bool(entry.embedded or getattr(entry, "parts", ())),
+        )  # embedded: GGUF
         if shortfall(alt, free_now(alt, free), evictable) is None:
             fitting.append((alt_shape.n_params, entry.name, alt))
     if fitting:
@@ -337,12 +405,14 @@ def allowed(source: ModelSource) -> None:
         return
     if source.hub_id and config.settings().entry(source.hub_id) is not None:
         return
-    what = {"folder": "a local folder", "gguf": "a local .gguf file"}.get(source.kind,
-                                                                          "a Hub model outside the catalog")
+    what = {"folder": "a local folder", "gguf": "a local .gguf file"}.get(
+        source.kind, "a Hub model outside the catalog"
+    )
     raise ModelNotAllowedError(
         f"This shared playground loads catalog models only, and '{source.name}' is {what}. Pick a model "
         "from the list, or run the playground on your own machine (the operator of this instance can set "
-        "PLAYGROUND_ALLOW_ANY_MODEL=1 to allow any model).")
+        "PLAYGROUND_ALLOW_ANY_MODEL=1 to allow any model)."
+    )
 
 
 _POOL_WORDS = {"ram": "RAM", "gpu": "GPU memory", "disk": "disk space"}
@@ -356,27 +426,41 @@ _REASON_WORDS = {
 }
 
 
-def refusal(need: Need, demand: Demand, have: int, free: int, evictable_bytes: int,
-            option: str | None) -> NotEnoughMemoryError:
+def refusal(
+    need: Need, demand: Demand, have: int, free: int, evictable_bytes: int, option: str | None
+) -> NotEnoughMemoryError:
     """The error for a demand that does not fit, every number in it (bytes as GB and GiB)."""
     device = {"cpu": "CPU", "cuda": "GPU", "mps": "Apple GPU"}[need.device]
     why = _REASON_WORDS[demand.reason].format(ctx=need.context, dtype=need.dtype, device=device, path=demand.path)
-    pool = "GPU memory" if demand.pool == "gpu" and need.device == "cuda" else (
-        "unified memory the GPU may use" if demand.pool == "gpu" else _POOL_WORDS[demand.pool])
+    pool = (
+        "GPU memory"
+        if demand.pool == "gpu" and need.device == "cuda"
+        else ("unified memory the GPU may use" if demand.pool == "gpu" else _POOL_WORDS[demand.pool])
+    )
     parts = [f"{vram.human(free)} free now"]
     if evictable_bytes and demand.pool == need.device_pool:
         parts.append(f"+ {vram.human(evictable_bytes)} from unused models it can drop")
     parts.append(f"- {vram.human(MARGIN[demand.pool])} kept for the system and the app")
-    fix = (f"Cheapest option that fits: {option}." if option else
-           "Nothing smaller in the catalog fits in what is free now either.")
-    message = (f"{need.name} cannot be loaded here: it needs {vram.human(demand.bytes)} of {pool} {why}, and "
-               f"this machine can give it {vram.human(max(0, have))} ({' '.join(parts)}). {fix} The VRAM "
-               "Calculator tab shows where these bytes go and what else would fit.")
+    fix = (
+        f"Cheapest option that fits: {option}."
+        if option
+        else "Nothing smaller in the catalog fits in what is free now either."
+    )
+    message = (
+        f"{need.name} cannot be loaded here: it needs {vram.human(demand.bytes)} of {pool} {why}, and "
+        f"this machine can give it {vram.human(max(0, have))} ({' '.join(parts)}). {fix} The VRAM "
+        "Calculator tab shows where these bytes go and what else would fit."
+    )
     return NotEnoughMemoryError(message, pool=demand.pool, need=demand.bytes, free=max(0, have), option=option)
 
 
-def check(source: ModelSource | str | None, device: str = "auto", dtype: str = "auto", quantization: str = "none",
-          evictable_bytes: int = 0) -> int:
+def check(
+    source: ModelSource | str | None,
+    device: str = "auto",
+    dtype: str = "auto",
+    quantization: str = "none",
+    evictable_bytes: int = 0,
+) -> int:
     """Refuse a load that cannot fit, before any download or weight read; else return the bytes that
     must be free in `device`'s pool (RAM on the CPU) when it starts: the need plus the kept margin.
 

@@ -58,19 +58,27 @@ def _model_choices() -> list[str]:
 def make_choice(model: str, device: str, dtype: str, int8: bool) -> str:
     """The model bar's fields -> the session's ModelChoice as JSON (what every tab's events send)."""
     try:
-        return ModelChoice((model or "").strip(), device or "auto", dtype or "auto",
-                           "int8" if int8 else "none").to_json()
+        return ModelChoice(
+            (model or "").strip(), device or "auto", dtype or "auto", "int8" if int8 else "none"
+        ).to_json()
     except PlaygroundError:  # an unknown option typed into the bar: keep the name, defaults for the rest
         return ModelChoice((model or "").strip()).to_json()
 
 
-def load_model(model: str, device: str = "auto", dtype: str = "auto", int8: bool = False, lang: str = "en",
-               progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - gradio's way to ask for a progress bar
+def load_model(
+    model: str,
+    device: str = "auto",
+    dtype: str = "auto",
+    int8: bool = False,
+    lang: str = "en",
+    progress: gr.Progress = gr.Progress(),  # noqa: B008 - gradio's way to ask for a progress bar
+) -> str:
     """Load the variant of a model that these options name (for the caller only) and return its status line
     in `lang` ("en", "zh-Hant", "zh-Hans").
 
     Another session's choice is not changed: each session's events carry its own model choice.
     """
+
     def say(step: str, fraction: float | None = None, **values: Any) -> None:
         progress(fraction, desc=status_text.step_text(step, lang, **values))
 
@@ -108,41 +116,76 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
             with gr.Column(scale=4):
                 tr.make(gr.Markdown, i18n={"value": "app.heading"})
                 tr.make(gr.Markdown, i18n={"value": "app.subtitle"})
-            lang = tr.make(gr.Radio, i18n={"label": "app.language"},
-                           choices=[(LANG_NAMES[code], code) for code in LANGS], value="en", scale=1)
+            lang = tr.make(
+                gr.Radio,
+                i18n={"label": "app.language"},
+                choices=[(LANG_NAMES[code], code) for code in LANGS],
+                value="en",
+                scale=1,
+            )
         with gr.Group():
             with gr.Row(equal_height=True):
-                model = tr.make(gr.Dropdown, i18n={"label": "bar.model", "info": "bar.model_info"},
-                                choices=_model_choices(), value=config.settings().default_model,
-                                allow_custom_value=True, filterable=True, scale=4)
-                device = tr.make(gr.Dropdown, i18n={"label": "bar.device"}, choices=list(DEVICES), value="auto",
-                                 scale=1, min_width=100)
-                dtype = tr.make(gr.Dropdown, i18n={"label": "bar.dtype"}, choices=list(DTYPES), value="auto",
-                                scale=1, min_width=110)
+                model = tr.make(
+                    gr.Dropdown,
+                    i18n={"label": "bar.model", "info": "bar.model_info"},
+                    choices=_model_choices(),
+                    value=config.settings().default_model,
+                    allow_custom_value=True,
+                    filterable=True,
+                    scale=4,
+                )
+                device = tr.make(
+                    gr.Dropdown,
+                    i18n={"label": "bar.device"},
+                    choices=list(DEVICES),
+                    value="auto",
+                    scale=1,
+                    min_width=100,
+                )
+                dtype = tr.make(
+                    gr.Dropdown, i18n={"label": "bar.dtype"}, choices=list(DTYPES), value="auto", scale=1, min_width=110
+                )
                 int8 = tr.make(gr.Checkbox, i18n={"label": "bar.quantization"}, value=False, scale=1, min_width=90)
                 load = tr.make(gr.Button, i18n={"value": "bar.load"}, variant="primary", scale=1, min_width=110)
-            status = tr.make(gr.Textbox, i18n={"label": "bar.status"}, interactive=False, lines=1,
-                             elem_id="model-status")
+            status = tr.make(
+                gr.Textbox, i18n={"label": "bar.status"}, interactive=False, lines=1, elem_id="model-status"
+            )
         # The session's choice: what every model-using event sends first. It lives in this page only.
         # Never shown: its label names the first parameter of every model-using endpoint on the API page.
         choice = gr.Textbox(value=default_choice, visible=False, label="Model", elem_id="model-choice")
         ticker = gr.Timer(1.0, active=False)
         bar = [model, device, dtype, int8]
-        gr.on([c.change for c in bar], make_choice, bar, choice, api_visibility="private", queue=False,
-              show_progress="hidden").then(status_for, [choice, lang], [status, ticker], api_visibility="private",
-                                           queue=False, show_progress="hidden")
-        ticker.tick(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False,
-                    show_progress="hidden")
+        gr.on(
+            [c.change for c in bar],
+            make_choice,
+            bar,
+            choice,
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        ).then(
+            status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False, show_progress="hidden"
+        )
+        ticker.tick(
+            status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False, show_progress="hidden"
+        )
         demo.load(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False)
         lang.change(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False)
         load.click(friendly(load_model), [*bar, lang], status, api_name="load_model")
 
         def refresh_status(event: Any) -> Any:
-            return event.then(status_for, [choice, lang], [status, ticker], api_visibility="private", queue=False,
-                              show_progress="hidden")
+            return event.then(
+                status_for,
+                [choice, lang],
+                [status, ticker],
+                api_visibility="private",
+                queue=False,
+                show_progress="hidden",
+            )
 
-        ctx = TabContext(model=choice, tr=tr, demo=demo, model_picker=model, status=status,
-                         refresh_status=refresh_status, lang=lang)
+        ctx = TabContext(
+            model=choice, tr=tr, demo=demo, model_picker=model, status=status, refresh_status=refresh_status, lang=lang
+        )
         tab_items: list[tuple[Any, str]] = []
         with gr.Tabs():
             for module in tabs:

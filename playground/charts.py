@@ -30,27 +30,51 @@ def next_token_chart(view: SamplingView, title: str = "", lang: str = "en") -> g
     labels = [f"{show_piece(c.text)}<br><sub>{c.id}</sub>" for c in view.candidates]
     fig = go.Figure()
     if view.temperature != 1:
-        fig.add_bar(x=labels, y=[c.prob for c in view.candidates], name=t("chart.next_token.before", lang),
-                    marker_color="rgba(37,99,235,0.18)", offsetgroup=0,
-                    hovertemplate="%{x}<br>p(T=1) = %{y:.4f}<extra></extra>")
+        fig.add_bar(
+            x=labels,
+            y=[c.prob for c in view.candidates],
+            name=t("chart.next_token.before", lang),
+            marker_color="rgba(37,99,235,0.18)",
+            offsetgroup=0,
+            hovertemplate="%{x}<br>p(T=1) = %{y:.4f}<extra></extra>",
+        )
         tempered = t("chart.next_token.after", lang, T=view.temperature)
     else:
         tempered = t("chart.next_token.plain", lang)
-    fig.add_bar(x=labels, y=[c.tempered for c in view.candidates], name=tempered,
-                marker_color=[BLUE if c.kept else GREY for c in view.candidates], offsetgroup=1,
-                hovertemplate=f"%{{x}}<br>p(T={view.temperature:g}) = %{{y:.4f}}<extra></extra>")
-    fig.add_bar(x=labels, y=[c.final for c in view.candidates], name=t("chart.next_token.final", lang),
-                marker_color=ORANGE, offsetgroup=2,
-                hovertemplate=f"%{{x}}<br>{t('chart.next_token.sampled', lang)} = %{{y:.4f}}<extra></extra>")
-    details = t("chart.next_token.details_one" if view.kept_count == 1 else "chart.next_token.details", lang,
-                bits=view.entropy_bits, n=view.kept_count)
+    fig.add_bar(
+        x=labels,
+        y=[c.tempered for c in view.candidates],
+        name=tempered,
+        marker_color=[BLUE if c.kept else GREY for c in view.candidates],
+        offsetgroup=1,
+        hovertemplate=f"%{{x}}<br>p(T={view.temperature:g}) = %{{y:.4f}}<extra></extra>",
+    )
+    fig.add_bar(
+        x=labels,
+        y=[c.final for c in view.candidates],
+        name=t("chart.next_token.final", lang),
+        marker_color=ORANGE,
+        offsetgroup=2,
+        hovertemplate=f"%{{x}}<br>{t('chart.next_token.sampled', lang)} = %{{y:.4f}}<extra></extra>",
+    )
+    details = t(
+        "chart.next_token.details_one" if view.kept_count == 1 else "chart.next_token.details",
+        lang,
+        bits=view.entropy_bits,
+        n=view.kept_count,
+    )
     fig.update_layout(
         # Details on a smaller second line: Plotly does not wrap a title, and a phone is 390 pixels wide.
         title=title or f"{t('chart.next_token.title', lang)}<br><sup>{details}</sup>",
-        barmode="group", bargap=0.15, yaxis_title=t("chart.next_token.y", lang), yaxis_range=[0, 1.02],
+        barmode="group",
+        bargap=0.15,
+        yaxis_title=t("chart.next_token.y", lang),
+        yaxis_range=[0, 1.02],
         # The legend in the top right corner of the plot, where the bars (most likely first) are always low:
         # above the plot it wrapped into the title on a phone, below it ran into rotated token labels.
         legend=dict(x=1, xanchor="right", y=1, yanchor="top", bgcolor="rgba(255,255,255,0.85)"),
-        margin=dict(l=50, r=20, t=95, b=60), height=440, template="plotly_white",
+        margin=dict(l=50, r=20, t=95, b=60),
+        height=440,
+        template="plotly_white",
     )
     return fig

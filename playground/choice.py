@@ -56,8 +56,9 @@ class ModelChoice:
         if isinstance(value, str):
             text = value.strip()
             if len(text) > MAX_CHOICE_CHARS:
-                raise InputError(f"A model reference has at most {MAX_CHOICE_CHARS} characters; "
-                                 f"this one has {len(text):,}.")
+                raise InputError(
+                    f"A model reference has at most {MAX_CHOICE_CHARS} characters; this one has {len(text):,}."
+                )
             if not text.startswith("{"):
                 return cls(name=text)
             try:
@@ -68,8 +69,9 @@ class ModelChoice:
             raise InputError(f"A model choice is a name or a JSON object, not {type(value).__name__}.")
         unknown = sorted(set(value) - set(_FIELDS) - {"model"})
         if unknown:
-            raise InputError(f"Unknown field(s) in the model choice: {', '.join(unknown)}. "
-                             f"Known: {', '.join(_FIELDS)}.")
+            raise InputError(
+                f"Unknown field(s) in the model choice: {', '.join(unknown)}. Known: {', '.join(_FIELDS)}."
+            )
         fields = {k: value[k] for k in _FIELDS if value.get(k) is not None}
         if "name" not in fields and value.get("model") is not None:  # {"model": ...} reads naturally too
             fields["name"] = value["model"]

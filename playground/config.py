@@ -104,5 +104,6 @@ def settings() -> Settings:
     catalog = tuple(CatalogEntry(**m) for m in raw["models"])
     limits = Limits(**{k: _env_int(k, v) for k, v in raw["limits"].items()})
     default = os.environ.get("PLAYGROUND_MODEL") or raw["default_model"]
-    return Settings(default_model=default, catalog=catalog, limits=limits,
-                    chinese_model=raw.get("chinese_model") or default)
+    return Settings(
+        default_model=default, catalog=catalog, limits=limits, chinese_model=raw.get("chinese_model") or default
+    )

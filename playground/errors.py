@@ -49,8 +49,9 @@ class NotEnoughMemoryError(ModelLoadError):
     """The model cannot fit in what this machine has free (RAM, GPU memory or disk), judged from its
     config before anything is downloaded or read. Carries the numbers so the tab layer can word them."""
 
-    def __init__(self, message: str, *, pool: str = "ram", need: int = 0, free: int = 0,
-                 option: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, pool: str = "ram", need: int = 0, free: int = 0, option: str | None = None
+    ) -> None:
         super().__init__(message)
         self.pool = pool  # "ram", "gpu" (CUDA or MPS memory) or "disk"
         self.need = need  # bytes the load needs in that pool

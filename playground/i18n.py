@@ -78,37 +78,47 @@ class Translatable:
         """One gr.update-style dict per remembered component, in registration order."""
         import gradio as gr
 
-        return [gr.update(**{attr: t(key, lang) for attr, key in mapping.items()})  # type: ignore[arg-type]
-                for _component, mapping in self.items]  # any component's texts: label, info, value, ...
+        return [
+            gr.update(**{attr: t(key, lang) for attr, key in mapping.items()})  # type: ignore[arg-type]
+            for _component, mapping in self.items
+        ]  # any component's texts: label, info, value, ...
 
 
-register({
-    "app.title": ("LLM Playground", "LLM 遊樂場", "LLM 游乐场"),
-    "app.heading": ("# LLM Playground", "# LLM 遊樂場", "# LLM 游乐场"),
-    "app.subtitle": (
-        "See how a causal language model works: tokens, next-token probabilities, chat templates, "
-        "what is inside the model, and how much memory it needs.",
-        "看看因果語言模型如何運作：詞元、下一個詞元的機率、對話模板、模型內部，以及它需要多少記憶體。",
-        "看看因果语言模型如何运作：词元、下一个词元的概率、对话模板、模型内部，以及它需要多少内存。",
-    ),
-    "app.language": ("Language", "語言", "语言"),
-    "bar.model": ("Model", "模型", "模型"),
-    "bar.model_info": (
-        "A catalog name, a Hub id (owner/name), a local folder or a .gguf file",
-        "目錄中的名稱、Hub 代號（owner/name）、本機資料夾或 .gguf 檔",
-        "目录中的名称、Hub 代号（owner/name）、本地文件夹或 .gguf 文件",
-    ),
-    "bar.device": ("Device", "裝置", "设备"),
-    "bar.dtype": ("Data type", "資料型別", "数据类型"),
-    "bar.quantization": ("CPU int8", "CPU int8", "CPU int8"),
-    "bar.load": ("Load model", "載入模型", "加载模型"),
-    "bar.status": ("Status", "狀態", "状态"),
-    "common.code": ("Code: the same with plain transformers", "程式碼：用 transformers 做同樣的事",
-                    "代码：用 transformers 做同样的事"),
-    "common.code_section": ("Code", "程式碼", "代码"),
-    "common.json_section": ("JSON", "JSON", "JSON"),
-    "common.result": ("JSON result (what the API returns)", "JSON 結果（API 傳回的內容）",
-                      "JSON 结果（API 返回的内容）"),
-    "common.examples": ("Examples", "範例", "示例"),
-    "common.run": ("Run", "執行", "运行"),
-})
+register(
+    {
+        "app.title": ("LLM Playground", "LLM 遊樂場", "LLM 游乐场"),
+        "app.heading": ("# LLM Playground", "# LLM 遊樂場", "# LLM 游乐场"),
+        "app.subtitle": (
+            "See how a causal language model works: tokens, next-token probabilities, chat templates, "
+            "what is inside the model, and how much memory it needs.",
+            "看看因果語言模型如何運作：詞元、下一個詞元的機率、對話模板、模型內部，以及它需要多少記憶體。",
+            "看看因果语言模型如何运作：词元、下一个词元的概率、对话模板、模型内部，以及它需要多少内存。",
+        ),
+        "app.language": ("Language", "語言", "语言"),
+        "bar.model": ("Model", "模型", "模型"),
+        "bar.model_info": (
+            "A catalog name, a Hub id (owner/name), a local folder or a .gguf file",
+            "目錄中的名稱、Hub 代號（owner/name）、本機資料夾或 .gguf 檔",
+            "目录中的名称、Hub 代号（owner/name）、本地文件夹或 .gguf 文件",
+        ),
+        "bar.device": ("Device", "裝置", "设备"),
+        "bar.dtype": ("Data type", "資料型別", "数据类型"),
+        "bar.quantization": ("CPU int8", "CPU int8", "CPU int8"),
+        "bar.load": ("Load model", "載入模型", "加载模型"),
+        "bar.status": ("Status", "狀態", "状态"),
+        "common.code": (
+            "Code: the same with plain transformers",
+            "程式碼：用 transformers 做同樣的事",
+            "代码：用 transformers 做同样的事",
+        ),
+        "common.code_section": ("Code", "程式碼", "代码"),
+        "common.json_section": ("JSON", "JSON", "JSON"),
+        "common.result": (
+            "JSON result (what the API returns)",
+            "JSON 結果（API 傳回的內容）",
+            "JSON 结果（API 返回的内容）",
+        ),
+        "common.examples": ("Examples", "範例", "示例"),
+        "common.run": ("Run", "執行", "运行"),
+    }
+)

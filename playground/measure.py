@@ -64,14 +64,25 @@ class Measurement:
         return self.estimated_bytes / self.measured_bytes if self.measured_bytes else float("nan")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "device": self.device, "method": self.method, "context": self.context,
-                "batch": self.batch, "weights_bytes": self.weights_bytes, "measured_bytes": self.measured_bytes,
-                "estimated_bytes": self.estimated_bytes, "ratio": round(self.ratio, 4),
-                "estimated": self.estimated.as_dict(), "seconds": round(self.seconds, 3)}
+        return {
+            "kind": self.kind,
+            "device": self.device,
+            "method": self.method,
+            "context": self.context,
+            "batch": self.batch,
+            "weights_bytes": self.weights_bytes,
+            "measured_bytes": self.measured_bytes,
+            "estimated_bytes": self.estimated_bytes,
+            "ratio": round(self.ratio, 4),
+            "estimated": self.estimated.as_dict(),
+            "seconds": round(self.seconds, 3),
+        }
 
     def summary(self) -> str:
-        return (f"{self.kind} at {self.context:,} tokens x {self.batch}: measured {human(self.measured_bytes)}, "
-                f"estimated {human(self.estimated_bytes)} ({self.ratio - 1:+.1%}); {self.method}")
+        return (
+            f"{self.kind} at {self.context:,} tokens x {self.batch}: measured {human(self.measured_bytes)}, "
+            f"estimated {human(self.estimated_bytes)} ({self.ratio - 1:+.1%}); {self.method}"
+        )
 
 
 def spec_from_model(model: Any, n_params: int, name: str = "loaded") -> ModelSpec:
@@ -82,10 +93,22 @@ def spec_from_model(model: Any, n_params: int, name: str = "loaded") -> ModelSpe
     out = model.get_output_embeddings()
     tied = out is None or out.weight is emb  # the int8 variant unties the LM head: the tensors decide
     spec = ModelSpec(
-        n_params=int(n_params), n_layers=read.n_layers, hidden=read.d_model, n_heads=read.n_heads,
-        n_kv_heads=read.n_kv_heads, head_dim=read.d_head, intermediate=read.d_mlp, vocab=read.d_vocab, tied=tied,
-        gated_mlp=read.gated_mlp, embedding_params=emb.numel(), lm_head_params=0 if tied else out.weight.numel(),
-        sliding_window=read.sliding_window, n_sliding_layers=read.n_sliding_layers, name=name)
+        n_params=int(n_params),
+        n_layers=read.n_layers,
+        hidden=read.d_model,
+        n_heads=read.n_heads,
+        n_kv_heads=read.n_kv_heads,
+        head_dim=read.d_head,
+        intermediate=read.d_mlp,
+        vocab=read.d_vocab,
+        tied=tied,
+        gated_mlp=read.gated_mlp,
+        embedding_params=emb.numel(),
+        lm_head_params=0 if tied else out.weight.numel(),
+        sliding_window=read.sliding_window,
+        n_sliding_layers=read.n_sliding_layers,
+        name=name,
+    )
     validate_spec(spec)
     return spec
 
@@ -104,8 +127,17 @@ def inputs_for(lm: LoadedModel, mode: str, context: int, batch: int = 1) -> Vram
         hw = custom(psutil.virtual_memory().total / 1e9, kind="cpu" if lm.device == "cpu" else "mps")
     fmt = "int8" if lm.quantization == "int8" else dtype
     flash = getattr(lm, "attn_implementation", "sdpa") != "eager"
-    return VramInputs(model=spec, mode=mode, weight_format=fmt, compute_dtype=dtype, context=context, batch=batch,
-                      mixed_precision=dtype != "fp32", flash_attention=flash, hardware=hw)
+    return VramInputs(
+        model=spec,
+        mode=mode,
+        weight_format=fmt,
+        compute_dtype=dtype,
+        context=context,
+        batch=batch,
+        mixed_precision=dtype != "fp32",
+        flash_attention=flash,
+        hardware=hw,
+    )
 
 
 # --------------------------------------------------------------------------- peak memory probes
@@ -212,8 +244,14 @@ def _warm_up(lm: LoadedModel) -> None:
         lm.model(input_ids=_ids(lm, 8, 1), use_cache=False, logits_to_keep=1)
 
 
-def _run(lm: LoadedModel, kind: str, context: int, batch: int, step: Callable[[Any], None],
-         setup: Callable[[], Any] | None = None) -> Measurement:
+def _run(
+    lm: LoadedModel,
+    kind: str,
+    context: int,
+    batch: int,
+    step: Callable[[Any], None],
+    setup: Callable[[], Any] | None = None,
+) -> Measurement:
     """Measure `step(state)`. `setup()` (under lm.lock, before the peak counter is reset) makes the state
     the step works on: None for inference, which runs on the shared model under its lock; a private copy
     for training, whose step then runs without the lock, so other requests go on meanwhile."""
@@ -232,8 +270,17 @@ def _run(lm: LoadedModel, kind: str, context: int, batch: int, step: Callable[[A
         if setup is not None:
             probe = _measure(lm, step, state)
         measured = lm.weight_bytes + probe["growth"]
-        return Measurement(kind, lm.device, probe["method"], context, batch, lm.weight_bytes, int(measured), est,
-                           time.perf_counter() - t0)
+        return Measurement(
+            kind,
+            lm.device,
+            probe["method"],
+            context,
+            batch,
+            lm.weight_bytes,
+            int(measured),
+            est,
+            time.perf_counter() - t0,
+        )
     finally:
         del state
         gc.collect()
@@ -274,9 +321,11 @@ def measure_training(lm: LoadedModel, context: int = 256, batch: int = 1) -> Mea
 
     _check(lm, context, batch)
     if lm.quantization != "none":
-        raise InputError("Training is measured on unquantized (float) weights only: the int8 variant's weights "
-                         "are frozen int8 tensors that cannot be trained. Choose quantization 'none' in the "
-                         "model bar to measure training.")
+        raise InputError(
+            "Training is measured on unquantized (float) weights only: the int8 variant's weights "
+            "are frozen int8 tensors that cannot be trained. Choose quantization 'none' in the "
+            "model bar to measure training."
+        )
 
     def setup() -> Any:
         private = copy.deepcopy(lm.model)  # tied weights stay tied: deepcopy keeps shared tensors shared

@@ -22,8 +22,27 @@ DTYPE_BYTES: dict[str, float] = {"float32": 4, "bfloat16": 2, "float16": 2, "int
 MAX_NAME_CHARS = 512
 
 # Display order of boxes: the order data flows through a model.
-_ORDER = ("embeddings", "tokens", "positions", "layers", "attention", "q", "k", "v", "qkv", "o", "mlp", "gate",
-          "up", "gate_up", "down", "norms", "final norm", "lm_head", "other")
+_ORDER = (
+    "embeddings",
+    "tokens",
+    "positions",
+    "layers",
+    "attention",
+    "q",
+    "k",
+    "v",
+    "qkv",
+    "o",
+    "mlp",
+    "gate",
+    "up",
+    "gate_up",
+    "down",
+    "norms",
+    "final norm",
+    "lm_head",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -59,10 +78,18 @@ def param_tree(shape: ModelShape) -> list[Node]:
             totals[path[:depth]] = totals.get(path[:depth], 0) + count
     root = shape.name
     nodes = [Node(root, "", root, shape.n_params)]
+
     # Sorting keeps 'layer 10' after 'layer 9' and each parent before its children.
     def key(path: tuple[str, ...]) -> tuple:
-        return tuple((int(x[6:]), "") if x.startswith("layer ") and x[6:].isdigit()
-                     else (_ORDER.index(x), "") if x in _ORDER else (len(_ORDER), x) for x in path)
+        return tuple(
+            (int(x[6:]), "")
+            if x.startswith("layer ") and x[6:].isdigit()
+            else (_ORDER.index(x), "")
+            if x in _ORDER
+            else (len(_ORDER), x)
+            for x in path
+        )
+
     for path in sorted(totals, key=lambda p: (len(p), key(p))):
         node_id = "/".join((root, *path))
         parent = "/".join((root, *path[:-1]))
@@ -103,8 +130,9 @@ def layer_rows(shape: ModelShape) -> list[LayerRow]:
             continue
         row = per.setdefault(p.layer, {"attention": 0, "mlp": 0, "norms": 0, "other": 0})
         row[p.group if p.group in row else "other"] += p.count
-    return [LayerRow(i, r["attention"], r["mlp"], r["norms"], r["other"], sum(r.values()))
-            for i, r in sorted(per.items())]
+    return [
+        LayerRow(i, r["attention"], r["mlp"], r["norms"], r["other"], sum(r.values())) for i, r in sorted(per.items())
+    ]
 
 
 @dataclass(frozen=True)
@@ -130,14 +158,29 @@ def filter_params(shape: ModelShape, query: str) -> list[ParamInfo]:
     terms = query.lower().split()
     want = [t for t in terms if not t.startswith("-")]
     drop = [t[1:] for t in terms if t.startswith("-") and len(t) > 1]
-    return [p for p in shape.params
-            if all(t in p.name.lower() for t in want) and not any(t in p.name.lower() for t in drop)]
+    return [
+        p for p in shape.params if all(t in p.name.lower() for t in want) and not any(t in p.name.lower() for t in drop)
+    ]
 
 
 # Summary fields compared side by side, in display order.
-COMPARED = ("n_params", "n_layers", "hidden", "n_heads", "n_kv_heads", "gqa_ratio", "head_dim", "intermediate",
-            "vocab", "max_context", "tied", "sliding_window", "n_sliding_layers", "embedding_params",
-            "lm_head_params")
+COMPARED = (
+    "n_params",
+    "n_layers",
+    "hidden",
+    "n_heads",
+    "n_kv_heads",
+    "gqa_ratio",
+    "head_dim",
+    "intermediate",
+    "vocab",
+    "max_context",
+    "tied",
+    "sliding_window",
+    "n_sliding_layers",
+    "embedding_params",
+    "lm_head_params",
+)
 
 
 @dataclass(frozen=True)
@@ -198,8 +241,7 @@ COMPARE_SKIPPED = frozenset({"embedding_params", "lm_head_params"})
 def shown_rows(a: ModelShape, b: ModelShape) -> list[CompareRow]:
     """The rows of `compare` a person reads: each number once, and rows that say nothing for either model
     (no sliding window in both) left out; `tied` always stays."""
-    return [r for r in compare(a, b)
-            if r.field not in COMPARE_SKIPPED and (r.a or r.b or r.field == "tied")]
+    return [r for r in compare(a, b) if r.field not in COMPARE_SKIPPED and (r.a or r.b or r.field == "tied")]
 
 
 # How the query heads share key/value heads.
@@ -213,8 +255,9 @@ def attention_kind(shape: ModelShape) -> str:
     return MQA if shape.n_kv_heads == 1 else GQA
 
 
-def to_json(shape: ModelShape, query: str = "", other: ModelShape | None = None,
-            label: Callable[[str], str] = str) -> dict[str, Any]:
+def to_json(
+    shape: ModelShape, query: str = "", other: ModelShape | None = None, label: Callable[[str], str] = str
+) -> dict[str, Any]:
     """The /architecture endpoint's JSON result (documented in the README). `label` names a compared field
     for people ('n_kv_heads' -> 'Key/value heads'); the core leaves wording to the caller."""
     return {
@@ -223,10 +266,25 @@ def to_json(shape: ModelShape, query: str = "", other: ModelShape | None = None,
         "weight_bytes": {w.dtype: w.bytes for w in weight_sizes(shape)},
         "layers": [vars(r) for r in layer_rows(shape)],
         "filter": query,
-        "parameters": [{"name": p.name, "shape": list(p.shape), "count": p.count, "share": p.share,
-                        "group": p.group, "part": p.part, "layer": p.layer} for p in filter_params(shape, query)],
-        "compare": None if other is None else {
+        "parameters": [
+            {
+                "name": p.name,
+                "shape": list(p.shape),
+                "count": p.count,
+                "share": p.share,
+                "group": p.group,
+                "part": p.part,
+                "layer": p.layer,
+            }
+            for p in filter_params(shape, query)
+        ],
+        "compare": None
+        if other is None
+        else {
             "model": other.summary(),
-            "rows": [{"field": r.field, "label": label(r.field), "a": r.a, "b": r.b, "ratio": r.ratio}
-                     for r in compare(shape, other)]},
+            "rows": [
+                {"field": r.field, "label": label(r.field), "a": r.a, "b": r.b, "ratio": r.ratio}
+                for r in compare(shape, other)
+            ],
+        },
     }

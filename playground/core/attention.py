@@ -76,7 +76,8 @@ def attention_maps(lm: LoadedModel, text: str) -> AttentionMaps:
         if not out.attentions or any(a is None for a in out.attentions):
             raise PlaygroundError(
                 f"'{lm.name}' returned no attention weights: it needs attn_implementation='eager' "
-                f"(this copy uses '{lm.attn_implementation}').")
+                f"(this copy uses '{lm.attn_implementation}')."
+            )
         weights = torch.stack([a[0].float().cpu() for a in out.attentions])  # (layers, heads, T, T)
     return AttentionMaps(ids, [token_text(lm.tokenizer, i) for i in ids], weights, kv_heads(lm.model.config))
 
@@ -143,10 +144,20 @@ def view(maps: AttentionMaps, layer: int = 0, head: str | int | None = "mean") -
     # can only attend to itself, so it is left out of the mean when there is more than one token.
     rows = maps.weights[:, :, 1:, 0] if maps.weights.shape[-1] > 1 else maps.weights[:, :, :, 0]
     first = rows.mean(dim=-1)  # (layers, heads)
-    return AttentionView(tuple(maps.tokens), tuple(maps.token_ids), L, maps.n_heads, maps.n_kv_heads, layer,
-                         label, tuple(heads), tuple(tuple(g) for g in maps.groups()),
-                         tuple(tuple(map(tuple, m)) for m in w.tolist()), tuple(map(tuple, selected.tolist())),
-                         tuple(map(tuple, first.tolist())))
+    return AttentionView(
+        tuple(maps.tokens),
+        tuple(maps.token_ids),
+        L,
+        maps.n_heads,
+        maps.n_kv_heads,
+        layer,
+        label,
+        tuple(heads),
+        tuple(tuple(g) for g in maps.groups()),
+        tuple(tuple(map(tuple, m)) for m in w.tolist()),
+        tuple(map(tuple, selected.tolist())),
+        tuple(map(tuple, first.tolist())),
+    )
 
 
 def to_json(v: AttentionView) -> dict[str, Any]:

@@ -148,7 +148,8 @@ def batchable(model: Any) -> bool:
     from transformers.cache_utils import DynamicLayer
 
     if getattr(model, "hf_quantizer", None) is not None or any(
-            type(m).__module__.startswith("torch.ao.nn.quantized") for m in model.modules()):
+        type(m).__module__.startswith("torch.ao.nn.quantized") for m in model.modules()
+    ):
         return False
     layers = DynamicCache(config=model.config).layers  # empty when the config does not say (then: serial)
     return bool(layers) and all(type(layer) is DynamicLayer for layer in layers)
@@ -302,8 +303,12 @@ class Batcher:
             logits = _last_logits(out)
         finally:
             limit_openmp_threads(BATCH_THREADS)
-        slot.cache, slot.mask, slot.pos, slot.prefilled = cache, torch.ones(1, x.shape[1], dtype=torch.long), \
-            x.shape[1], True
+        slot.cache, slot.mask, slot.pos, slot.prefilled = (
+            cache,
+            torch.ones(1, x.shape[1], dtype=torch.long),
+            x.shape[1],
+            True,
+        )
         self.prefills += 1
         self._deliver([(slot, logits)])
 
@@ -332,7 +337,7 @@ class Batcher:
         self.sizes[len(self.rows)] = self.sizes.get(len(self.rows), 0) + 1
         for s in self.rows:
             s.pos += 1
-        self._deliver([(s, logits[i:i + 1]) for i, s in enumerate(self.rows)])
+        self._deliver([(s, logits[i : i + 1]) for i, s in enumerate(self.rows)])
 
     # ------------------------------------------------------------------ batch surgery (scheduler thread)
 
@@ -374,8 +379,8 @@ class Batcher:
             own = DynamicCache(config=self.lm.model.config)
             for mine, layer in zip(own.layers, self.cache.layers):
                 c = cols.to(layer.keys.device)
-                _set(mine, layer.keys[i:i + 1, :, c], layer.values[i:i + 1, :, c])
-            s.cache, s.mask = own, self.mask[i:i + 1, cols]
+                _set(mine, layer.keys[i : i + 1, :, c], layer.values[i : i + 1, :, c])
+            s.cache, s.mask = own, self.mask[i : i + 1, cols]
         self._keep_rows([i for i, s in enumerate(self.rows) if s not in slots])
 
     def _join(self, slots: list[Slot]) -> None:
@@ -383,8 +388,9 @@ class Batcher:
         import torch
         from transformers import DynamicCache
 
-        parts: list[tuple[Any, Any]] = ([(self.cache, self.mask)] if self.rows else []) + \
-            [(s.cache, s.mask) for s in slots]
+        parts: list[tuple[Any, Any]] = ([(self.cache, self.mask)] if self.rows else []) + [
+            (s.cache, s.mask) for s in slots
+        ]
         if len(parts) == 1:  # a lone newcomer: its cache becomes the batch as it is
             self.cache, self.mask, self.rows = slots[0].cache, slots[0].mask, list(slots)
             slots[0].cache = slots[0].mask = None

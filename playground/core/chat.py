@@ -69,8 +69,12 @@ def normalize_history(history: Any) -> list[dict[str, str]]:
             raise InputError(f"History roles must be 'user' or 'assistant', got {role!r}.")
         if isinstance(content, list):  # gradio may hand content back as a list of parts
             content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-        out.append({"role": role, "content": check_text(content, f"a {role} message in the history",
-                                                        allow_empty=role == "assistant")})
+        out.append(
+            {
+                "role": role,
+                "content": check_text(content, f"a {role} message in the history", allow_empty=role == "assistant"),
+            }
+        )
     return out
 
 
@@ -168,8 +172,14 @@ def _adds_bos(tokenizer: Any) -> bool:
     return bos is not None and tokenizer("a").input_ids[:1] == [bos]
 
 
-def build_prompt(tokenizer: Any, message: str, history: Any = (), system: str = "", mode: str = "official",
-                 template: str = HOMEMADE_PRESET) -> Prompt:
+def build_prompt(
+    tokenizer: Any,
+    message: str,
+    history: Any = (),
+    system: str = "",
+    mode: str = "official",
+    template: str = HOMEMADE_PRESET,
+) -> Prompt:
     """Render and tokenize the conversation `history` + `message` under `mode`.
 
     official: the text is tokenized with add_special_tokens=False, exactly as apply_chat_template does
@@ -179,8 +189,11 @@ def build_prompt(tokenizer: Any, message: str, history: Any = (), system: str = 
     mode = check_mode(mode)
     message = check_text(message, "the message")
     system = check_text(system, "the system prompt", allow_empty=True).strip()
-    messages = ([{"role": "system", "content": system}] if system else []) + normalize_history(history) + \
-        [{"role": "user", "content": message}]
+    messages = (
+        ([{"role": "system", "content": system}] if system else [])
+        + normalize_history(history)
+        + [{"role": "user", "content": message}]
+    )
     if mode == "official":
         text = _render_official(tokenizer, messages)
         spans = _spans_official(text, messages)
@@ -207,19 +220,39 @@ def build_prompt(tokenizer: Any, message: str, history: Any = (), system: str = 
     counts = {r: roles.count(r) for r in ROLES}
     bos = tokenizer.bos_token_id
     doubled_now = bos is not None and ids[:2] == [bos, bos]
-    would_double = (bos is not None and not add_special and tokenizer.bos_token and
-                    text.startswith(tokenizer.bos_token) and _adds_bos(tokenizer))
+    would_double = (
+        bos is not None
+        and not add_special
+        and tokenizer.bos_token
+        and text.startswith(tokenizer.bos_token)
+        and _adds_bos(tokenizer)
+    )
     warnings, codes = [], ("bos_doubled",) if doubled_now else ("bos_would_double",) if would_double else ()
     if doubled_now:
-        warnings.append(f"The prompt starts with two BOS tokens ({tokenizer.bos_token!r}): the text already begins "
-                        "with it and the tokenizer adds another. Remove it from the template.")
+        warnings.append(
+            f"The prompt starts with two BOS tokens ({tokenizer.bos_token!r}): the text already begins "
+            "with it and the tokenizer adds another. Remove it from the template."
+        )
     elif would_double:
-        warnings.append(f"The templated text already starts with BOS {tokenizer.bos_token!r}; tokenizing it again "
-                        "with tokenizer(text) (add_special_tokens=True, the default) would double it. "
-                        "Use add_special_tokens=False, as apply_chat_template(tokenize=True) does.")
-    return Prompt(mode, text, ids, tokenizer.convert_ids_to_tokens(ids), [i in special_ids for i in ids], roles,
-                  counts, add_special, bool(doubled_now or would_double), tuple(warnings), messages,
-                  warning_codes=codes)
+        warnings.append(
+            f"The templated text already starts with BOS {tokenizer.bos_token!r}; tokenizing it again "
+            "with tokenizer(text) (add_special_tokens=True, the default) would double it. "
+            "Use add_special_tokens=False, as apply_chat_template(tokenize=True) does."
+        )
+    return Prompt(
+        mode,
+        text,
+        ids,
+        tokenizer.convert_ids_to_tokens(ids),
+        [i in special_ids for i in ids],
+        roles,
+        counts,
+        add_special,
+        bool(doubled_now or would_double),
+        tuple(warnings),
+        messages,
+        warning_codes=codes,
+    )
 
 
 def context_budget(model_config: Any, max_new_tokens: int) -> int:
@@ -229,8 +262,15 @@ def context_budget(model_config: Any, max_new_tokens: int) -> int:
     return max(1, min(cap, int(context) - int(max_new_tokens)))
 
 
-def fit_prompt(tokenizer: Any, message: str, history: Any = (), system: str = "", mode: str = "official",
-               template: str = HOMEMADE_PRESET, budget: int | None = None) -> Prompt:
+def fit_prompt(
+    tokenizer: Any,
+    message: str,
+    history: Any = (),
+    system: str = "",
+    mode: str = "official",
+    template: str = HOMEMADE_PRESET,
+    budget: int | None = None,
+) -> Prompt:
     """build_prompt(), leaving out the oldest turns until the prompt has at most `budget` tokens.
 
     The system prompt and the new message are always kept; if they alone are too long, InputError.
@@ -245,15 +285,26 @@ def fit_prompt(tokenizer: Any, message: str, history: Any = (), system: str = ""
         kept = [m for g in groups[dropped:] for m in g]
         prompt = build_prompt(tokenizer, message, kept, system, mode, template)
     if prompt.n_tokens > budget:
-        raise InputError(f"The message and system prompt alone are {prompt.n_tokens:,} tokens; the limit is "
-                         f"{budget:,}. Shorten the message.")
+        raise InputError(
+            f"The message and system prompt alone are {prompt.n_tokens:,} tokens; the limit is "
+            f"{budget:,}. Shorten the message."
+        )
     if not dropped:
         return prompt
-    notice = (f"The {dropped} oldest turn{'s' if dropped > 1 else ''} ({full.n_tokens - prompt.n_tokens:,} tokens) "
-              f"left out: the conversation is {full.n_tokens:,} tokens and the model is given at most {budget:,}. "
-              "The model no longer sees them.")
-    return Prompt(**{**prompt.__dict__, "dropped_turns": dropped, "dropped_tokens": full.n_tokens - prompt.n_tokens,
-                     "notice": notice, "budget": budget})
+    notice = (
+        f"The {dropped} oldest turn{'s' if dropped > 1 else ''} ({full.n_tokens - prompt.n_tokens:,} tokens) "
+        f"left out: the conversation is {full.n_tokens:,} tokens and the model is given at most {budget:,}. "
+        "The model no longer sees them."
+    )
+    return Prompt(
+        **{
+            **prompt.__dict__,
+            "dropped_turns": dropped,
+            "dropped_tokens": full.n_tokens - prompt.n_tokens,
+            "notice": notice,
+            "budget": budget,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- reading the reply
@@ -276,7 +327,7 @@ def split_reasoning(text: str, opened_by_prompt: bool = False) -> Reasoning:
     """
     body = text.lstrip()
     if body.startswith(THINK_OPEN):
-        body, opened = body[len(THINK_OPEN):], True
+        body, opened = body[len(THINK_OPEN) :], True
     else:
         opened = opened_by_prompt or THINK_CLOSE in body
     if not opened:
@@ -301,31 +352,43 @@ def confidences(steps: Sequence[Any], tokenizer: Any) -> list[TokenConfidence]:
     """generate.Step list -> TokenConfidence list (no model call: the steps carry the probabilities)."""
     out = []
     for s in steps:
-        alts = tuple((token_text(tokenizer, i), round(p, 6))
-                     for i, p in zip(s.top_ids, s.top_probs))
-        out.append(TokenConfidence(s.token_id, token_text(tokenizer, s.token_id),
-                                   round(s.prob, 6), alts))
+        alts = tuple((token_text(tokenizer, i), round(p, 6)) for i, p in zip(s.top_ids, s.top_probs))
+        out.append(TokenConfidence(s.token_id, token_text(tokenizer, s.token_id), round(s.prob, 6), alts))
     return out
 
 
-def code_snippet(hub_id: str, messages: list[dict[str, str]], mode: str, template: str,
-                 sampling_kwargs: dict[str, Any], seed: int | None) -> str:
+def code_snippet(
+    hub_id: str,
+    messages: list[dict[str, str]],
+    mode: str,
+    template: str,
+    sampling_kwargs: dict[str, Any],
+    seed: int | None,
+) -> str:
     """Plain transformers code that builds the same prompt and generates the same reply."""
-    lines = ["import torch",
-             "from transformers import AutoModelForCausalLM, AutoTokenizer", "",
-             f"tokenizer = AutoTokenizer.from_pretrained({hub_id!r})",
-             f"model = AutoModelForCausalLM.from_pretrained({hub_id!r}, dtype=torch.float32)", ""]
+    lines = [
+        "import torch",
+        "from transformers import AutoModelForCausalLM, AutoTokenizer",
+        "",
+        f"tokenizer = AutoTokenizer.from_pretrained({hub_id!r})",
+        f"model = AutoModelForCausalLM.from_pretrained({hub_id!r}, dtype=torch.float32)",
+        "",
+    ]
     if mode == "official":
-        lines += [f"messages = {messages!r}",
-                  "inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True,",
-                  "                                       return_tensors='pt', return_dict=True)"]
+        lines += [
+            f"messages = {messages!r}",
+            "inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True,",
+            "                                       return_tensors='pt', return_dict=True)",
+        ]
     else:
         text, _ = _render_plain(mode, messages, template if mode == "homemade" else SLOT)
         lines += [f"prompt = {text!r}", "inputs = tokenizer(prompt, return_tensors='pt')"]
     if seed is not None and sampling_kwargs.get("do_sample"):
         lines.append(f"torch.manual_seed({seed})")
     args = ", ".join(f"{k}={v!r}" for k, v in sampling_kwargs.items())
-    lines += [f"out = model.generate(**inputs, {args})",
-              "reply = tokenizer.decode(out[0, inputs['input_ids'].shape[1]:], skip_special_tokens=True)",
-              "print(reply)"]
+    lines += [
+        f"out = model.generate(**inputs, {args})",
+        "reply = tokenizer.decode(out[0, inputs['input_ids'].shape[1]:], skip_special_tokens=True)",
+        "print(reply)",
+    ]
     return "\n".join(lines)

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from playground.loader import LoadedModel
 
 
-def prepare(lm: LoadedModel, message: str, history: Any, system: str, mode: str, template: str,
-            max_new_tokens: Any) -> chat.Prompt:
+def prepare(
+    lm: LoadedModel, message: str, history: Any, system: str, mode: str, template: str, max_new_tokens: Any
+) -> chat.Prompt:
     """chat.fit_prompt within the cap and the model's context minus room for the reply. max_new_tokens is
     clamped to 1 .. limits.max_new_tokens (a preview follows the slider as it moves, without refusing)."""
     cap = config.settings().limits.max_new_tokens
@@ -43,50 +44,74 @@ def reply_messages(text: str, opens_think: bool, final: bool, reasoning_title: s
     r = chat.split_reasoning(text, opened_by_prompt=opens_think)
     out: list[dict[str, Any]] = []
     if r.reasoning is not None:
-        out.append({"role": "assistant", "content": r.reasoning or "…",
-                    "metadata": {"title": reasoning_title, "status": "done" if r.done else "pending"}})
+        out.append(
+            {
+                "role": "assistant",
+                "content": r.reasoning or "…",
+                "metadata": {"title": reasoning_title, "status": "done" if r.done else "pending"},
+            }
+        )
     if r.answer or r.reasoning is None or final:
         out.append({"role": "assistant", "content": r.answer})
     return out
 
 
-def reply_json(lm: LoadedModel, prompt: chat.Prompt, gen: Generation, sampling: Sampling,
-               final: bool) -> dict[str, Any]:
+def reply_json(
+    lm: LoadedModel, prompt: chat.Prompt, gen: Generation, sampling: Sampling, final: bool
+) -> dict[str, Any]:
     """{reply, reasoning, done, new_tokens, ...} while streaming; the last one adds finish_reason, raw_reply,
     seed, timings and `tokens` [{id, text, p, top: [{text, p}]}]."""
     r = chat.split_reasoning(gen.text, opened_by_prompt=prompt.opens_think)
     out: dict[str, Any] = {
-        "model": lm.name, "reply": r.answer, "reasoning": r.reasoning, "done": final,
-        "new_tokens": gen.new_tokens, "prompt_tokens": prompt.n_tokens, "template_mode": prompt.mode,
+        "model": lm.name,
+        "reply": r.answer,
+        "reasoning": r.reasoning,
+        "done": final,
+        "new_tokens": gen.new_tokens,
+        "prompt_tokens": prompt.n_tokens,
+        "template_mode": prompt.mode,
     }
     if not final:
         return out
-    out.update({
-        "finish_reason": gen.finish_reason or "stopped",
-        "raw_reply": gen.text,
-        "dropped_turns": prompt.dropped_turns,
-        "notice": prompt.notice,
-        "warnings": list(prompt.warnings),
-        "role_tokens": prompt.role_counts,
-        "seed": gen.seed,
-        "sampling": sampling.__dict__ | {"seed": gen.seed if not sampling.is_greedy else sampling.seed},
-        "time_to_first_token_s": round(gen.time_to_first_token or 0.0, 4),
-        "seconds": round(gen.seconds, 4),
-        "tokens_per_second": round(gen.tokens_per_second, 2),
-        "tokens": [{"id": t.token_id, "text": t.text, "p": t.prob,
-                    "top": [{"text": a, "p": p} for a, p in t.alternatives]}
-                   for t in chat.confidences(gen.steps, lm.tokenizer)],
-    })
+    out.update(
+        {
+            "finish_reason": gen.finish_reason or "stopped",
+            "raw_reply": gen.text,
+            "dropped_turns": prompt.dropped_turns,
+            "notice": prompt.notice,
+            "warnings": list(prompt.warnings),
+            "role_tokens": prompt.role_counts,
+            "seed": gen.seed,
+            "sampling": sampling.__dict__ | {"seed": gen.seed if not sampling.is_greedy else sampling.seed},
+            "time_to_first_token_s": round(gen.time_to_first_token or 0.0, 4),
+            "seconds": round(gen.seconds, 4),
+            "tokens_per_second": round(gen.tokens_per_second, 2),
+            "tokens": [
+                {"id": t.token_id, "text": t.text, "p": t.prob, "top": [{"text": a, "p": p} for a, p in t.alternatives]}
+                for t in chat.confidences(gen.steps, lm.tokenizer)
+            ],
+        }
+    )
     return out
 
 
 def prompt_json(prompt: chat.Prompt) -> dict[str, Any]:
     """What the model sees: {text, ids, tokens, special, roles, role_tokens, n_tokens, add_special_tokens,
     bos_doubled, warnings, dropped_turns, notice}."""
-    return {"text": prompt.text, "ids": prompt.ids, "tokens": prompt.tokens, "special": prompt.special,
-            "roles": prompt.roles, "role_tokens": prompt.role_counts, "n_tokens": prompt.n_tokens,
-            "add_special_tokens": prompt.add_special_tokens, "bos_doubled": prompt.bos_doubled,
-            "warnings": list(prompt.warnings), "dropped_turns": prompt.dropped_turns, "notice": prompt.notice}
+    return {
+        "text": prompt.text,
+        "ids": prompt.ids,
+        "tokens": prompt.tokens,
+        "special": prompt.special,
+        "roles": prompt.roles,
+        "role_tokens": prompt.role_counts,
+        "n_tokens": prompt.n_tokens,
+        "add_special_tokens": prompt.add_special_tokens,
+        "bos_doubled": prompt.bos_doubled,
+        "warnings": list(prompt.warnings),
+        "dropped_turns": prompt.dropped_turns,
+        "notice": prompt.notice,
+    }
 
 
 def split_last(history: list | None) -> tuple[list, str]:

@@ -18,8 +18,22 @@ from dataclasses import dataclass
 from typing import Any
 
 # MLPs without a gate (two matrices, GeLU); every other model type is read as SwiGLU-style (gate, up, down).
-NON_GATED = frozenset({"gpt2", "gpt_neo", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi", "gpt_bigcode",
-                       "starcoder2", "mpt", "codegen"})
+NON_GATED = frozenset(
+    {
+        "gpt2",
+        "gpt_neo",
+        "gpt_neox",
+        "gptj",
+        "opt",
+        "bloom",
+        "falcon",
+        "phi",
+        "gpt_bigcode",
+        "starcoder2",
+        "mpt",
+        "codegen",
+    }
+)
 
 # What a config says about its text part (worded by the tabs, never here).
 TEXT_ALL = ""  # the config is a text model
@@ -105,11 +119,20 @@ def shape_of(cfg: Any) -> ConfigShape:
     if tied is None:  # some multimodal configs keep the flag on the outer config
         tied = getattr(outer, "tie_word_embeddings", True)
     return ConfigShape(
-        model_type=model_type, n_layers=n_layers, d_model=d_model, n_heads=n_heads, n_kv_heads=n_kv_heads,
+        model_type=model_type,
+        n_layers=n_layers,
+        d_model=d_model,
+        n_heads=n_heads,
+        n_kv_heads=n_kv_heads,
         d_head=int(_first(cfg, "head_dim") or d_model // n_heads),
         d_mlp=int(_first(cfg, "intermediate_size", "n_inner") or 4 * d_model),
-        d_vocab=int(cfg.vocab_size), tied=bool(tied), gated_mlp=model_type not in NON_GATED,
+        d_vocab=int(cfg.vocab_size),
+        tied=bool(tied),
+        gated_mlp=model_type not in NON_GATED,
         max_context=int(_first(cfg, "max_position_embeddings", "n_positions") or 0),
-        sliding_window=window, n_sliding_layers=n_sliding, text_part=part,
+        sliding_window=window,
+        n_sliding_layers=n_sliding,
+        text_part=part,
         outer_config=type(outer).__name__ if part == TEXT_OF_MULTIMODAL else "",
-        config_dtype=str(dtype).replace("torch.", "") if dtype is not None else None)
+        config_dtype=str(dtype).replace("torch.", "") if dtype is not None else None,
+    )

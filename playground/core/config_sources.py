@@ -108,7 +108,8 @@ def _hub_config(source: ModelSource) -> Any:
         raise HubUnreachableError(
             f"The Hugging Face Hub cannot be reached and '{source.location}' is not in the local cache, "
             "so its config is unknown. Connect to the internet, or pick a catalog model (their "
-            "architectures ship with the playground).")
+            "architectures ship with the playground)."
+        )
     try:
         return AutoConfig.from_pretrained(source.location, **kwargs)
     except Exception as exc:

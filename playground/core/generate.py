@@ -89,8 +89,9 @@ class Generation:
         if not self.sampling.is_greedy:
             import torch
 
-            self.seed = self.sampling.seed if self.sampling.seed is not None else \
-                int(torch.randint(0, 2**31 - 1, (1,)).item())
+            self.seed = (
+                self.sampling.seed if self.sampling.seed is not None else int(torch.randint(0, 2**31 - 1, (1,)).item())
+            )
 
     @property
     def new_tokens(self) -> int:
@@ -162,14 +163,23 @@ class Generation:
                 # A character split over several byte tokens decodes to U+FFFD until its last byte arrives.
                 if not decoded.endswith("\ufffd"):
                     stable = decoded
-            piece = stable[len(self.text):] if stable.startswith(self.text) else stable
+            piece = stable[len(self.text) :] if stable.startswith(self.text) else stable
             self.text = stable
             now = time.perf_counter() - t0
             if self.time_to_first_token is None:
                 self.time_to_first_token = now
             self.seconds = now
-            step = Step(i, nxt, piece, float(raw[nxt]), sampled_p, tuple(int(j) for j in top_i),
-                        tuple(float(p) for p in top_p), self.text, now)
+            step = Step(
+                i,
+                nxt,
+                piece,
+                float(raw[nxt]),
+                sampled_p,
+                tuple(int(j) for j in top_i),
+                tuple(float(p) for p in top_p),
+                self.text,
+                now,
+            )
             self.steps.append(step)
             yield step
             if is_eos:

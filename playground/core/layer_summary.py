@@ -34,21 +34,34 @@ class LayersSummary:
 def summarize(hs: HiddenStates, grid: LensGrid, at: LensAtPosition, chosen: bool) -> LayersSummary:
     """The facts the summary states: 'The capital of France is Paris, and the capital of Italy is' with
     ' Rome' (SmolLM2) -> 15 tokens, 30 layers, d_model 576, final rank 1."""
-    return LayersSummary(len(hs.tokens), hs.n_layers, int(hs.states.shape[-1]), len(grid.positions), chosen,
-                         show_piece(at.target_text), at.target_id, show_piece(at.token), at.position,
-                         at.layers[-1].target_rank,
-                         next((x.layer for x in at.layers if x.target_rank <= TOP_RANK), None))
+    return LayersSummary(
+        len(hs.tokens),
+        hs.n_layers,
+        int(hs.states.shape[-1]),
+        len(grid.positions),
+        chosen,
+        show_piece(at.target_text),
+        at.target_id,
+        show_piece(at.token),
+        at.position,
+        at.layers[-1].target_rank,
+        next((x.layer for x in at.layers if x.target_rank <= TOP_RANK), None),
+    )
 
 
 def shape_rows(stats: LayerStats) -> list[tuple[int, int, bool, int, int, int, float]]:
     """One row per hidden_states tensor: (index, after which layer (-1 = the embedding output), whether the
     final norm is in it, batch, tokens, d_model, mean norm over tokens to 3 places)."""
     last = len(stats.shapes) - 1
-    return [(i, i - 1, i == last and stats.last_is_normed, b, t, d, round(sum(stats.norms[i]) / len(stats.norms[i]), 3))
-            for i, (b, t, d) in enumerate(stats.shapes)]
+    return [
+        (i, i - 1, i == last and stats.last_is_normed, b, t, d, round(sum(stats.norms[i]) / len(stats.norms[i]), 3))
+        for i, (b, t, d) in enumerate(stats.shapes)
+    ]
 
 
 def lens_rows(at: LensAtPosition) -> list[list[Any]]:
     """The lens at one position, layer by layer: layer, rank and p of the tracked token, then the top 5."""
-    return [[x.layer, x.target_rank, round(x.target_prob, 5),
-             *(f"{show_piece(text)} ({p:.3f})" for _i, text, p in x.top)] for x in at.layers]
+    return [
+        [x.layer, x.target_rank, round(x.target_prob, 5), *(f"{show_piece(text)} ({p:.3f})" for _i, text, p in x.top)]
+        for x in at.layers
+    ]

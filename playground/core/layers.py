@@ -60,8 +60,9 @@ def encode(lm: Any, text: str, cap: int) -> list[int]:
     if not ids:
         raise InputError("The text gives no tokens.")
     if len(ids) > cap:
-        raise InputError(f"The text is {len(ids):,} tokens long; this view takes at most {cap:,} tokens. "
-                         "Shorten the text.")
+        raise InputError(
+            f"The text is {len(ids):,} tokens long; this view takes at most {cap:,} tokens. Shorten the text."
+        )
     return ids
 
 
@@ -84,8 +85,14 @@ def hidden_states(lm: Any, text: str) -> HiddenStates:
         states = torch.stack([h[0].to(first) for h in out.hidden_states])  # (layers+1, T, d_model)
         last_logits = out.logits[0, -1].float()  # (V,)
     tied = getattr(model.config, "tie_last_hidden_states", None)
-    return HiddenStates(ids, [token_text(lm.tokenizer, i) for i in ids], states,
-                        True if tied is None else bool(tied), last_logits, tuple(byte_pieces(lm.tokenizer, ids)))
+    return HiddenStates(
+        ids,
+        [token_text(lm.tokenizer, i) for i in ids],
+        states,
+        True if tied is None else bool(tied),
+        last_logits,
+        tuple(byte_pieces(lm.tokenizer, ids)),
+    )
 
 
 # --------------------------------------------------------------------------- norms and similarities
@@ -116,9 +123,16 @@ def layer_stats(hs: HiddenStates) -> LayerStats:
         cos = dots / (norms[:-1] * norms[1:]).clamp_min(1e-12)  # (layers, T)
         mean = cos.mean(dim=1)  # (layers,)
     n_states, T, d = hs.states.shape
-    return LayerStats(tuple(hs.tokens), tuple(hs.token_ids), tuple((1, T, d) for _ in range(n_states)),
-                      tuple(map(tuple, norms.tolist())), tuple(map(tuple, cos.tolist())), tuple(mean.tolist()),
-                      hs.last_is_normed, hs.byte_pieces)
+    return LayerStats(
+        tuple(hs.tokens),
+        tuple(hs.token_ids),
+        tuple((1, T, d) for _ in range(n_states)),
+        tuple(map(tuple, norms.tolist())),
+        tuple(map(tuple, cos.tolist())),
+        tuple(mean.tolist()),
+        hs.last_is_normed,
+        hs.byte_pieces,
+    )
 
 
 # --------------------------------------------------------------------------- the logit lens
@@ -164,8 +178,9 @@ class LensGrid:
     top_probs: tuple[tuple[float, ...], ...]
 
 
-def logit_lens(lm: Any, hs: HiddenStates, max_positions: int | None = None,
-               chunk_rows: int = LENS_CHUNK_ROWS) -> LensGrid:
+def logit_lens(
+    lm: Any, hs: HiddenStates, max_positions: int | None = None, chunk_rows: int = LENS_CHUNK_ROWS
+) -> LensGrid:
     """The lens for every layer and position, projected `chunk_rows` states at a time.
 
     Peak extra memory is chunk_rows x V float32 logits (50 MB for SmolLM2), whatever the text length.
@@ -190,22 +205,26 @@ def logit_lens(lm: Any, hs: HiddenStates, max_positions: int | None = None,
         top_id = torch.empty(L1 * P, dtype=torch.long)
         top_p = torch.empty(L1 * P, dtype=torch.float32)
         for start in range(0, rows.shape[0], chunk_rows):
-            logits = head(rows[start:start + chunk_rows]).float()  # (chunk, V)
+            logits = head(rows[start : start + chunk_rows]).float()  # (chunk, V)
             if softcap:
                 logits = torch.tanh(logits / softcap) * softcap
             best, idx = logits.max(dim=-1)  # (chunk,)
             # p(top) = exp(best - logsumexp): no (chunk, V) softmax tensor is needed.
-            top_p[start:start + chunk_rows] = torch.exp(best - torch.logsumexp(logits, dim=-1)).cpu()
-            top_id[start:start + chunk_rows] = idx.cpu()
+            top_p[start : start + chunk_rows] = torch.exp(best - torch.logsumexp(logits, dim=-1)).cpu()
+            top_id[start : start + chunk_rows] = idx.cpu()
         top_id = top_id.view(L1, P)
         top_p = top_p.view(L1, P)
     tok = lm.tokenizer
     texts: dict[int, str] = {}
     for i in top_id.unique().tolist():
         texts[i] = token_text(tok, i)
-    return LensGrid(tuple(hs.tokens), tuple(positions), tuple(map(tuple, top_id.tolist())),
-                    tuple(tuple(texts[i] for i in row) for row in top_id.tolist()),
-                    tuple(map(tuple, top_p.tolist())))
+    return LensGrid(
+        tuple(hs.tokens),
+        tuple(positions),
+        tuple(map(tuple, top_id.tolist())),
+        tuple(tuple(texts[i] for i in row) for row in top_id.tolist()),
+        tuple(map(tuple, top_p.tolist())),
+    )
 
 
 @dataclass(frozen=True)
@@ -225,8 +244,9 @@ class LensAtPosition:
     layers: tuple[LensLayer, ...]  # (layers+1,)
 
 
-def lens_at(lm: Any, hs: HiddenStates, position: int = -1, target: str | int | None = None,
-            top_k: int = 5) -> LensAtPosition:
+def lens_at(
+    lm: Any, hs: HiddenStates, position: int = -1, target: str | int | None = None, top_k: int = 5
+) -> LensAtPosition:
     """The lens at one position across all layers, and the rank of one token in each layer.
 
     `target`: a token id (4910 or '#4910'), a text that is one token (' Paris'), or None/'' for the
@@ -248,10 +268,17 @@ def lens_at(lm: Any, hs: HiddenStates, position: int = -1, target: str | int | N
     top_lp, top_i = logp.topk(top_k, dim=-1)  # (layers+1, k)
     tok = lm.tokenizer
     layers = tuple(
-        LensLayer(layer, tuple((int(i), token_text(tok, int(i)), float(p)) for i, p in
-                               zip(top_i[layer].tolist(), top_lp[layer].exp().tolist())),
-                  int(ranks[layer]), float(logp[layer, target_id].exp()))
-        for layer in range(hs.n_layers + 1))
+        LensLayer(
+            layer,
+            tuple(
+                (int(i), token_text(tok, int(i)), float(p))
+                for i, p in zip(top_i[layer].tolist(), top_lp[layer].exp().tolist())
+            ),
+            int(ranks[layer]),
+            float(logp[layer, target_id].exp()),
+        )
+        for layer in range(hs.n_layers + 1)
+    )
     return LensAtPosition(position, hs.tokens[position], target_id, token_text(tok, target_id), layers)
 
 
@@ -266,8 +293,10 @@ def _target_id(lm: Any, target: str | int | None, default: int, vocab: int) -> i
     ids = lm.tokenizer(target, add_special_tokens=False)["input_ids"]
     if len(ids) != 1:
         pieces = [token_text(lm.tokenizer, i) for i in ids]
-        raise InputError(f"'{target}' is {len(ids)} tokens ({pieces}); pick a text that is one token, "
-                         "e.g. with a leading space like ' Paris', or a token id.")
+        raise InputError(
+            f"'{target}' is {len(ids)} tokens ({pieces}); pick a text that is one token, "
+            "e.g. with a leading space like ' Paris', or a token id."
+        )
     return int(ids[0])
 
 
@@ -296,17 +325,28 @@ def to_json(stats: LayerStats, grid: LensGrid, at: LensAtPosition) -> dict[str, 
             "position": at.position,
             "token": at.token,
             "target": {"id": at.target_id, "text": at.target_text},
-            "layers": [{"layer": x.layer, "target_rank": x.target_rank, "target_prob": r6(x.target_prob),
-                        "top": [{"id": i, "text": s, "prob": r6(p)} for i, s, p in x.top]} for x in at.layers],
+            "layers": [
+                {
+                    "layer": x.layer,
+                    "target_rank": x.target_rank,
+                    "target_prob": r6(x.target_prob),
+                    "top": [{"id": i, "text": s, "prob": r6(p)} for i, s, p in x.top],
+                }
+                for x in at.layers
+            ],
         },
     }
 
 
 def code_for(model_id: str, text: str, norm_path: str, position: int, target: str) -> str:
     """Plain transformers code that reproduces the Layer Representations view."""
-    pick = (f"target = tokenizer({target!r}, add_special_tokens=False).input_ids[0]" if target and not
-            target.startswith("#") else f"target = {int(target[1:])}" if target else
-            "target = int(logits[-1, pos].argmax())          # the model's own prediction")
+    pick = (
+        f"target = tokenizer({target!r}, add_special_tokens=False).input_ids[0]"
+        if target and not target.startswith("#")
+        else f"target = {int(target[1:])}"
+        if target
+        else "target = int(logits[-1, pos].argmax())          # the model's own prediction"
+    )
     return f"""import torch
 import torch.nn.functional as F
 from transformers import AutoModelForCausalLM, AutoTokenizer

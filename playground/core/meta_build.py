@@ -82,8 +82,10 @@ class ModelShape:
         """The caveats of the API's JSON result, in English as it has always returned them (the page words
         `text_part` in its own language: playground.words.architecture)."""
         if self.text_part == TEXT_OF_MULTIMODAL:
-            return (f"{self.outer_config} is multimodal: only its text decoder ({self.model_type}) is shown; "
-                    "the vision tower and projector are excluded.",)
+            return (
+                f"{self.outer_config} is multimodal: only its text decoder ({self.model_type}) is shown; "
+                "the vision tower and projector are excluded.",
+            )
         if self.text_part == TEXT_PART_ONLY:
             return (f"Only the text decoder ({self.model_type}) is shown; the vision tower is excluded.",)
         return ()
@@ -91,14 +93,28 @@ class ModelShape:
     def summary(self) -> dict[str, Any]:
         """The scalar fields, for JSON results and tables."""
         return {
-            "name": self.name, "hub_id": self.hub_id, "architecture": self.architecture,
-            "model_type": self.model_type, "source": self.source, "n_params": self.n_params,
-            "n_layers": self.n_layers, "hidden": self.hidden, "n_heads": self.n_heads,
-            "n_kv_heads": self.n_kv_heads, "gqa_ratio": self.gqa_ratio, "head_dim": self.head_dim,
-            "intermediate": self.intermediate, "vocab": self.vocab, "max_context": self.max_context,
-            "tied": self.tied, "sliding_window": self.sliding_window, "n_sliding_layers": self.n_sliding_layers,
-            "embedding_params": self.embedding_params, "lm_head_params": self.lm_head_params,
-            "config_dtype": self.config_dtype, "notes": list(self.notes),
+            "name": self.name,
+            "hub_id": self.hub_id,
+            "architecture": self.architecture,
+            "model_type": self.model_type,
+            "source": self.source,
+            "n_params": self.n_params,
+            "n_layers": self.n_layers,
+            "hidden": self.hidden,
+            "n_heads": self.n_heads,
+            "n_kv_heads": self.n_kv_heads,
+            "gqa_ratio": self.gqa_ratio,
+            "head_dim": self.head_dim,
+            "intermediate": self.intermediate,
+            "vocab": self.vocab,
+            "max_context": self.max_context,
+            "tied": self.tied,
+            "sliding_window": self.sliding_window,
+            "n_sliding_layers": self.n_sliding_layers,
+            "embedding_params": self.embedding_params,
+            "lm_head_params": self.lm_head_params,
+            "config_dtype": self.config_dtype,
+            "notes": list(self.notes),
         }
 
 
@@ -106,25 +122,28 @@ class ModelShape:
 
 _LAYER = re.compile(r"\.(?:layers|h|blocks|layer)\.(\d+)\.")
 # (pattern on the name, group, part); first match wins, so the specific ones come first.
-_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), g, part) for p, g, part in (
-    (r"(^|\.)lm_head\.", "lm_head", "lm_head"),
-    (r"(embed_tokens|wte|word_embeddings|tok_embeddings)\.", "embeddings", "tokens"),
-    (r"(wpe|embed_positions|position_embeddings)\.", "embeddings", "positions"),
-    (r"(norm|ln_\d|ln_f|layernorm)", "norms", "norm"),
-    (r"\.q_proj\.", "attention", "q"),
-    (r"\.k_proj\.", "attention", "k"),
-    (r"\.v_proj\.", "attention", "v"),
-    (r"\.(qkv_proj|c_attn|query_key_value|Wqkv)\.", "attention", "qkv"),
-    (r"\.(o_proj|out_proj|dense)\.", "attention", "o"),
-    (r"attn\.c_proj\.", "attention", "o"),
-    (r"\.gate_proj\.", "mlp", "gate"),
-    (r"\.(up_proj|c_fc|fc1|dense_h_to_4h)\.", "mlp", "up"),
-    (r"\.(gate_up_proj)\.", "mlp", "gate_up"),
-    (r"\.(down_proj|fc2|dense_4h_to_h)\.", "mlp", "down"),
-    (r"mlp\.c_proj\.", "mlp", "down"),
-    (r"(mlp|experts|feed_forward)\.", "mlp", "other"),
-    (r"(attn|attention)\.", "attention", "other"),
-))
+_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(p), g, part)
+    for p, g, part in (
+        (r"(^|\.)lm_head\.", "lm_head", "lm_head"),
+        (r"(embed_tokens|wte|word_embeddings|tok_embeddings)\.", "embeddings", "tokens"),
+        (r"(wpe|embed_positions|position_embeddings)\.", "embeddings", "positions"),
+        (r"(norm|ln_\d|ln_f|layernorm)", "norms", "norm"),
+        (r"\.q_proj\.", "attention", "q"),
+        (r"\.k_proj\.", "attention", "k"),
+        (r"\.v_proj\.", "attention", "v"),
+        (r"\.(qkv_proj|c_attn|query_key_value|Wqkv)\.", "attention", "qkv"),
+        (r"\.(o_proj|out_proj|dense)\.", "attention", "o"),
+        (r"attn\.c_proj\.", "attention", "o"),
+        (r"\.gate_proj\.", "mlp", "gate"),
+        (r"\.(up_proj|c_fc|fc1|dense_h_to_4h)\.", "mlp", "up"),
+        (r"\.(gate_up_proj)\.", "mlp", "gate_up"),
+        (r"\.(down_proj|fc2|dense_4h_to_h)\.", "mlp", "down"),
+        (r"mlp\.c_proj\.", "mlp", "down"),
+        (r"(mlp|experts|feed_forward)\.", "mlp", "other"),
+        (r"(attn|attention)\.", "attention", "other"),
+    )
+)
 
 
 def classify(name: str) -> tuple[str, str, int | None]:
@@ -164,11 +183,16 @@ def build_shape(cfg: Any, name: str, hub_id: str | None = None, source: str = ""
     if remote and not config.TRUST_REMOTE_CODE:
         raise RemoteCodeError(
             f"'{name}' needs Python code from its repository to build. The playground does not run it"
-            + (" on a Space." if config.ON_SPACE else
-               "; set PLAYGROUND_TRUST_REMOTE_CODE=1 to allow it on your own machine if you trust the repo."))
+            + (
+                " on a Space."
+                if config.ON_SPACE
+                else "; set PLAYGROUND_TRUST_REMOTE_CODE=1 to allow it on your own machine if you trust the repo."
+            )
+        )
     if not remote and not known:
         raise NotCausalLMError(
-            f"'{name}' ({cfg.model_type}) is not a causal language model, so the playground cannot show it.")
+            f"'{name}' ({cfg.model_type}) is not a causal language model, so the playground cannot show it."
+        )
     try:
         # torch.device("meta") rather than accelerate's init_empty_weights(): the latter patches
         # nn.Module.register_parameter for the whole process, so a model that another request
@@ -191,17 +215,35 @@ def build_shape(cfg: Any, name: str, hub_id: str | None = None, source: str = ""
     params = []
     for pname, p in named:
         group, part, layer = classify(pname)
-        params.append(ParamInfo(pname, tuple(p.shape), p.numel(), p.numel() / total if total else 0.0,
-                                group, part, layer))
+        params.append(
+            ParamInfo(pname, tuple(p.shape), p.numel(), p.numel() / total if total else 0.0, group, part, layer)
+        )
     inp = model.get_input_embeddings()
     out = model.get_output_embeddings()
     tied = out is not None and out.weight is inp.weight  # what was built, not only what the config asks
     return ModelShape(
-        name=name, hub_id=hub_id, model_type=read.model_type, n_params=total, n_layers=read.n_layers,
-        hidden=read.d_model, n_heads=read.n_heads, n_kv_heads=read.n_kv_heads, head_dim=read.d_head,
-        intermediate=read.d_mlp, vocab=read.d_vocab, tied=tied, max_context=read.max_context,
-        sliding_window=read.sliding_window, n_sliding_layers=read.n_sliding_layers,
+        name=name,
+        hub_id=hub_id,
+        model_type=read.model_type,
+        n_params=total,
+        n_layers=read.n_layers,
+        hidden=read.d_model,
+        n_heads=read.n_heads,
+        n_kv_heads=read.n_kv_heads,
+        head_dim=read.d_head,
+        intermediate=read.d_mlp,
+        vocab=read.d_vocab,
+        tied=tied,
+        max_context=read.max_context,
+        sliding_window=read.sliding_window,
+        n_sliding_layers=read.n_sliding_layers,
         embedding_params=sum(p.count for p in params if p.group == "embeddings"),
         lm_head_params=0 if (tied or out is None) else out.weight.numel(),
-        architecture=type(model).__name__, source=source, config_dtype=read.config_dtype,
-        gated_mlp=read.gated_mlp, text_part=read.text_part, outer_config=read.outer_config, params=tuple(params))
+        architecture=type(model).__name__,
+        source=source,
+        config_dtype=read.config_dtype,
+        gated_mlp=read.gated_mlp,
+        text_part=read.text_part,
+        outer_config=read.outer_config,
+        params=tuple(params),
+    )

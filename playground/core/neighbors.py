@@ -51,8 +51,8 @@ def _normalized(weight: torch.Tensor, rows: int = 16384) -> torch.Tensor:
     copied whole to float32 (a transient 933 MB for a 152k x 1536 table)."""
     out = torch.empty_like(weight)  # (V, d_model)
     for start in range(0, weight.shape[0], rows):
-        chunk = weight[start:start + rows].float()  # (rows, d_model)
-        out[start:start + rows] = torch.nn.functional.normalize(chunk, dim=1).to(weight.dtype)
+        chunk = weight[start : start + rows].float()  # (rows, d_model)
+        out[start : start + rows] = torch.nn.functional.normalize(chunk, dim=1).to(weight.dtype)
     return out
 
 
@@ -142,8 +142,10 @@ def _pieces(tokenizer: Any, word: str) -> list[int]:
     if not ids:
         raise InputError(f"'{word}' gives no tokens.")
     if len(ids) > MAX_PIECES:
-        raise InputError(f"'{word[:40]}' splits into {len(ids)} tokens; a word or short phrase of at most "
-                         f"{MAX_PIECES} tokens is accepted.")
+        raise InputError(
+            f"'{word[:40]}' splits into {len(ids)} tokens; a word or short phrase of at most "
+            f"{MAX_PIECES} tokens is accepted."
+        )
     return [int(i) for i in ids]
 
 
@@ -216,9 +218,19 @@ def neighbors(lm: Any, word: str, k: int = 10, mode: str = "mean", space: str = 
             owners.extend((g, False, n.text) for n in found)
         xy, ratio = _pca(torch.stack(vectors))
     points = tuple(Point(float(x), float(y), label, g, is_q) for (x, y), (g, is_q, label) in zip(xy, owners))
-    return NeighborsResult(word, space, mode, is_tied(lm), int(vocab), int(d_model),
-                           tuple((i, token_text(tok, i)) for i in ids), tuple(groups), points, ratio,
-                           tuple(byte_pieces(tok, ids)))
+    return NeighborsResult(
+        word,
+        space,
+        mode,
+        is_tied(lm),
+        int(vocab),
+        int(d_model),
+        tuple((i, token_text(tok, i)) for i in ids),
+        tuple(groups),
+        points,
+        ratio,
+        tuple(byte_pieces(tok, ids)),
+    )
 
 
 def query_kind(r: NeighborsResult) -> str:
@@ -234,8 +246,11 @@ def is_mean_group(r: NeighborsResult) -> bool:
 
 def table_rows(r: NeighborsResult) -> list[tuple[int, int, int, str, float]]:
     """One row per neighbour: (group index, rank from 1, token id, text as shown, cosine to 4 places)."""
-    return [(g, n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4))
-            for g, group in enumerate(r.groups) for n, x in enumerate(group.neighbors)]
+    return [
+        (g, n + 1, x.token_id, show_piece(x.text), round(x.similarity, 4))
+        for g, group in enumerate(r.groups)
+        for n, x in enumerate(group.neighbors)
+    ]
 
 
 def to_json(r: NeighborsResult) -> dict[str, Any]:
@@ -249,12 +264,23 @@ def to_json(r: NeighborsResult) -> dict[str, Any]:
         "d_model": r.d_model,
         "pieces": [{"id": i, "text": s} for i, s in r.pieces],
         "byte_pieces": list(r.byte_pieces),
-        "groups": [{"label": g.label, "token_ids": list(g.token_ids),
-                    "neighbors": [{"id": n.token_id, "text": n.text, "similarity": round(n.similarity, 6)}
-                                  for n in g.neighbors]} for g in r.groups],
-        "pca": {"explained_variance": [round(v, 6) for v in r.explained_variance],
-                "points": [{"x": round(p.x, 6), "y": round(p.y, 6), "label": p.label, "group": p.group,
-                            "query": p.is_query} for p in r.points]},
+        "groups": [
+            {
+                "label": g.label,
+                "token_ids": list(g.token_ids),
+                "neighbors": [
+                    {"id": n.token_id, "text": n.text, "similarity": round(n.similarity, 6)} for n in g.neighbors
+                ],
+            }
+            for g in r.groups
+        ],
+        "pca": {
+            "explained_variance": [round(v, 6) for v in r.explained_variance],
+            "points": [
+                {"x": round(p.x, 6), "y": round(p.y, 6), "label": p.label, "group": p.group, "query": p.is_query}
+                for p in r.points
+            ],
+        },
     }
 
 

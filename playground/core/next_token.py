@@ -32,8 +32,9 @@ def prompt_ids(tokenizer: Any, prompt: str, chat_template: bool = False) -> list
     if chat_template:
         if not getattr(tokenizer, "chat_template", None):
             raise InputError("This model's tokenizer has no chat template; turn the chat template option off.")
-        ids = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
-                                            tokenize=True, return_dict=False)
+        ids = tokenizer.apply_chat_template(
+            [{"role": "user", "content": prompt}], add_generation_prompt=True, tokenize=True, return_dict=False
+        )
         return list(ids)
     return list(tokenizer(prompt, add_special_tokens=True)["input_ids"])
 
@@ -108,22 +109,50 @@ class SamplingView:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "candidates": [{"rank": c.rank, "id": c.id, "token": c.token, "text": c.text, "probability": c.prob,
-                            "logit": c.logit, "tempered": c.tempered, "kept": c.kept, "final": c.final}
-                           for c in self.candidates],
-            "entropy_bits": self.entropy_bits, "tempered_entropy_bits": self.tempered_entropy_bits,
-            "temperature": self.temperature, "top_k": self.top_k, "top_p": self.top_p,
-            "kept_count": self.kept_count, "kept_mass": self.kept_mass,
+            "candidates": [
+                {
+                    "rank": c.rank,
+                    "id": c.id,
+                    "token": c.token,
+                    "text": c.text,
+                    "probability": c.prob,
+                    "logit": c.logit,
+                    "tempered": c.tempered,
+                    "kept": c.kept,
+                    "final": c.final,
+                }
+                for c in self.candidates
+            ],
+            "entropy_bits": self.entropy_bits,
+            "tempered_entropy_bits": self.tempered_entropy_bits,
+            "temperature": self.temperature,
+            "top_k": self.top_k,
+            "top_p": self.top_p,
+            "kept_count": self.kept_count,
+            "kept_mass": self.kept_mass,
         }
 
     def rows(self, kept_words: tuple[str, str] = ("yes", "no")) -> list[list[Any]]:
         """Table rows: rank, id, token, text (whitespace shown), probability, logit, p(T), kept, final p."""
-        return [[c.rank, c.id, c.token, show_piece(c.text), round(c.prob, 6), round(c.logit, 4), round(c.tempered, 6),
-                 kept_words[0] if c.kept else kept_words[1], round(c.final, 6)] for c in self.candidates]
+        return [
+            [
+                c.rank,
+                c.id,
+                c.token,
+                show_piece(c.text),
+                round(c.prob, 6),
+                round(c.logit, 4),
+                round(c.tempered, 6),
+                kept_words[0] if c.kept else kept_words[1],
+                round(c.final, 6),
+            ]
+            for c in self.candidates
+        ]
 
 
-def sampling_view(logits: torch.Tensor, tokenizer: Any, temperature: float = 1.0, top_k: int = 0,
-                  top_p: float = 1.0, show: int = 20) -> SamplingView:
+def sampling_view(
+    logits: torch.Tensor, tokenizer: Any, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, show: int = 20
+) -> SamplingView:
     """Every stage of the sampling pipeline for the `show` most likely tokens. logits: (V,)."""
     vocab = logits.numel()
     temperature, top_k, top_p = check_filters(temperature, top_k, top_p)
@@ -140,20 +169,40 @@ def sampling_view(logits: torch.Tensor, tokenizer: Any, temperature: float = 1.0
     top = torch.topk(logits, min(show, vocab))
     ids = top.indices.tolist()
     raws = tokenizer.convert_ids_to_tokens(ids)
-    cands = [Candidate(rank=i + 1, id=tid, token=raw or "", text=token_text(tokenizer, tid),
-                       logit=float(logits[tid]), prob=float(probs[tid]), tempered=float(tempered[tid]),
-                       kept=bool(mask[tid]), final=float(final[tid]))
-             for i, (tid, raw) in enumerate(zip(ids, raws))]
-    return SamplingView(cands, float(temperature), int(top_k), float(top_p), entropy_bits(probs),
-                        entropy_bits(tempered), int(mask.sum()), kept_mass)
+    cands = [
+        Candidate(
+            rank=i + 1,
+            id=tid,
+            token=raw or "",
+            text=token_text(tokenizer, tid),
+            logit=float(logits[tid]),
+            prob=float(probs[tid]),
+            tempered=float(tempered[tid]),
+            kept=bool(mask[tid]),
+            final=float(final[tid]),
+        )
+        for i, (tid, raw) in enumerate(zip(ids, raws))
+    ]
+    return SamplingView(
+        cands,
+        float(temperature),
+        int(top_k),
+        float(top_p),
+        entropy_bits(probs),
+        entropy_bits(tempered),
+        int(mask.sum()),
+        kept_mass,
+    )
 
 
 def code_for(model_id: str, prompt: str, chat_template: bool, k: int) -> str:
     """Plain transformers code that reproduces the Next Token view."""
     if chat_template:
-        encode = (f"messages = [{{'role': 'user', 'content': {prompt!r}}}]\n"
-                  "ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors='pt',\n"
-                  "                                    return_dict=True)['input_ids']")
+        encode = (
+            f"messages = [{{'role': 'user', 'content': {prompt!r}}}]\n"
+            "ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors='pt',\n"
+            "                                    return_dict=True)['input_ids']"
+        )
     else:
         encode = f"ids = tokenizer({prompt!r}, return_tensors='pt').input_ids"
     return f"""import torch

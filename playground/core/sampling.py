@@ -38,8 +38,12 @@ class Range:
 
     def slider(self, value: float | None = None) -> dict[str, Any]:
         """Keyword arguments for gr.Slider: minimum, maximum, step, value (default unless given)."""
-        return {"minimum": self.minimum, "maximum": self.maximum, "step": self.step,
-                "value": self.default if value is None else value}
+        return {
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "step": self.step,
+            "value": self.default if value is None else value,
+        }
 
 
 # The one table. Temperature stops at 2: above it a 135M model's text is noise, and the page never offered more.
@@ -49,8 +53,13 @@ RANGES: dict[str, Range] = {
     "top_p": Range(0.01, 1.0, 0.01, 0.9, off=1.0),  # 1 = off
     "repetition_penalty": Range(1.0, 2.0, 0.05, 1.0, off=1.0),  # 1 = off
 }
-LABELS = {"temperature": "Temperature", "top_k": "Top-k", "top_p": "Top-p",
-          "repetition_penalty": "Repetition penalty", "max_new_tokens": "Max new tokens"}
+LABELS = {
+    "temperature": "Temperature",
+    "top_k": "Top-k",
+    "top_p": "Top-p",
+    "repetition_penalty": "Repetition penalty",
+    "max_new_tokens": "Max new tokens",
+}
 SEED_MAX = 2**63 - 1
 
 
@@ -98,13 +107,22 @@ def _setting(name: str, value: Any, table: dict[str, Range]) -> float:
 
 def check_filters(temperature: Any, top_k: Any, top_p: Any) -> tuple[float, int, float]:
     """Temperature, top-k and top-p checked against RANGES: (0.7, 40.0, 0.9) -> (0.7, 40, 0.9)."""
-    return (_setting("temperature", temperature, RANGES), int(_setting("top_k", top_k, RANGES)),
-            _setting("top_p", top_p, RANGES))
+    return (
+        _setting("temperature", temperature, RANGES),
+        int(_setting("top_k", top_k, RANGES)),
+        _setting("top_p", top_p, RANGES),
+    )
 
 
-def check_sampling(greedy: Any = True, temperature: Any = RANGES["temperature"].default,
-                   top_k: Any = RANGES["top_k"].default, top_p: Any = RANGES["top_p"].default,
-                   repetition_penalty: Any = 1.0, max_new_tokens: Any = 256, seed: Any = None) -> Sampling:
+def check_sampling(
+    greedy: Any = True,
+    temperature: Any = RANGES["temperature"].default,
+    top_k: Any = RANGES["top_k"].default,
+    top_p: Any = RANGES["top_p"].default,
+    repetition_penalty: Any = 1.0,
+    max_new_tokens: Any = 256,
+    seed: Any = None,
+) -> Sampling:
     """Validate raw UI/API values into a Sampling, or raise InputError naming the bad value.
 
     A seed of None, "" or -1 means "pick one at random" (the result reports the seed used).
@@ -117,9 +135,14 @@ def check_sampling(greedy: Any = True, temperature: Any = RANGES["temperature"].
     else:
         seed_value = int(number("Seed", seed, 0, SEED_MAX, integer=True))
     return Sampling(
-        greedy=bool(greedy) or temperature == 0, temperature=temperature, top_k=top_k, top_p=top_p,
+        greedy=bool(greedy) or temperature == 0,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
         repetition_penalty=_setting("repetition_penalty", repetition_penalty, table),
-        max_new_tokens=int(_setting("max_new_tokens", max_new_tokens, table)), seed=seed_value)
+        max_new_tokens=int(_setting("max_new_tokens", max_new_tokens, table)),
+        seed=seed_value,
+    )
 
 
 def processors(sampling: Sampling) -> LogitsProcessorList:

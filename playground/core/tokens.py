@@ -107,6 +107,7 @@ def token_tax(tokenizer: Any, pairs: tuple[tuple[str, str], ...] = TAX_PAIRS) ->
 
     SmolLM2 (49k vocabulary): 19 English, 50 Chinese (x2.63); Qwen2.5 (151k): 19 English, 17 Chinese (x0.89).
     """
+
     def count(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
@@ -287,8 +288,17 @@ def token_rows(tok: Tokenization) -> list[list[Any]]:
 
     'i am good' (SmolLM2) -> [[0, 72, 'i', '69', 'i', 'i'], [1, 744, 'Ġam', '20 61 6d', '␣am', '␣am'], ...]
     """
-    return [[i, x.id, x.raw, x.bytes.hex(" "), show_piece(bytes_text(x.bytes)),
-             show_piece("" if x.start is None else tok.text[x.start:x.end])] for i, x in enumerate(tok.tokens)]
+    return [
+        [
+            i,
+            x.id,
+            x.raw,
+            x.bytes.hex(" "),
+            show_piece(bytes_text(x.bytes)),
+            show_piece("" if x.start is None else tok.text[x.start : x.end]),
+        ]
+        for i, x in enumerate(tok.tokens)
+    ]
 
 
 def tax_json(tax: TokenTax) -> dict[str, Any]:

@@ -27,8 +27,13 @@ def _subject(what: str) -> str:
     return what[:1].upper() + what[1:]
 
 
-def check_text(text: Any, what: str = "the text", max_chars: int | None = None, allow_blank: bool = False,
-               allow_empty: bool = False) -> str:
+def check_text(
+    text: Any,
+    what: str = "the text",
+    max_chars: int | None = None,
+    allow_blank: bool = False,
+    allow_empty: bool = False,
+) -> str:
     """`text` if a model may read it, else InputError. 'a\\tb' -> 'a\\tb'; 'a\\x07b' -> error naming U+0007.
 
     what: how the error names the text ("the prompt", "a user message in the history").
@@ -50,8 +55,9 @@ def check_text(text: Any, what: str = "the text", max_chars: int | None = None, 
         raise InputError(f"{_subject(what)} has {len(text):,} characters; the limit here is {cap:,}.")
     for position, ch in enumerate(text):
         if ch not in ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc":
-            raise InputError(f"{_subject(what)} contains a control character (U+{ord(ch):04X}) at position "
-                             f"{position}; remove it.")
+            raise InputError(
+                f"{_subject(what)} contains a control character (U+{ord(ch):04X}) at position {position}; remove it."
+            )
     return text
 
 

@@ -56,8 +56,9 @@ def converted_folder(gguf_path: str | Path, on_progress: Progress | None = None)
     # progress; the first waiter to finish removes it, and the others return at once behind it.
     tracked = _conversions.setdefault(str(gguf), LoadProgress(gguf.name, str(gguf)))
 
-    def say(step: str, fraction: float | None = None, until: float | None = None, expect: float | None = None,
-            **values: Any) -> None:
+    def say(
+        step: str, fraction: float | None = None, until: float | None = None, expect: float | None = None, **values: Any
+    ) -> None:
         tracked.update(step, fraction, until, expect, **values)
         if on_progress is not None:
             on_progress(step, fraction, **values)

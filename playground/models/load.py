@@ -89,8 +89,9 @@ def load(source: ModelSource, key: LoadKey, on_progress: Progress | None) -> Loa
     location = source.location
     if source.kind == "gguf":
         # Conversion is most of a first load: it takes the first 90% of the bar.
-        location = str(converted_folder(
-            location, lambda step, f=None, **v: say(step, None if f is None else 0.9 * f, **v)))
+        location = str(
+            converted_folder(location, lambda step, f=None, **v: say(step, None if f is None else 0.9 * f, **v))
+        )
     kwargs: dict[str, Any] = {"trust_remote_code": config.TRUST_REMOTE_CODE}
     try:
         say("load.config", 0.9 if source.kind == "gguf" else 0.0, name=source.name)

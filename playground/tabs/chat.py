@@ -39,9 +39,22 @@ def _prompt_view(lm: LoadedModel, prompt: chat.Prompt) -> str:
     return prompt_html(prompt, [token_text(lm.tokenizer, i) for i in prompt.ids])
 
 
-def respond(model: str, message: str, history: list | None, system: str, mode: str, template: str,
-            greedy: bool, temperature: float, top_k: float, top_p: float, repetition_penalty: float,
-            max_new_tokens: float, seed: float | None, lang: str = "en") -> Iterator[tuple]:
+def respond(
+    model: str,
+    message: str,
+    history: list | None,
+    system: str,
+    mode: str,
+    template: str,
+    greedy: bool,
+    temperature: float,
+    top_k: float,
+    top_p: float,
+    repetition_penalty: float,
+    max_new_tokens: float,
+    seed: float | None,
+    lang: str = "en",
+) -> Iterator[tuple]:
     """Stream one reply. Yields (history, cleared message box, prompt view, notice, confidence view, code, JSON).
 
     JSON while streaming: {reply, reasoning, done: false, new_tokens, ...}; the last one adds finish_reason,
@@ -53,8 +66,17 @@ def respond(model: str, message: str, history: list | None, system: str, mode: s
         yield from _respond(lm, model, message, history, system, mode, template, sampling, lang)
 
 
-def _respond(lm: LoadedModel, model: str, message: str, history: list | None, system: str, mode: str,
-             template: str, sampling: Sampling, lang: str) -> Iterator[tuple]:
+def _respond(
+    lm: LoadedModel,
+    model: str,
+    message: str,
+    history: list | None,
+    system: str,
+    mode: str,
+    template: str,
+    sampling: Sampling,
+    lang: str,
+) -> Iterator[tuple]:
     prompt = prepare(lm, message, history, system, mode, template, sampling.max_new_tokens)
     shown = [*(history or []), {"role": "user", "content": message}]
     notice, title = words.notice(prompt, lang), t("chat.reasoning", lang)
@@ -65,34 +87,70 @@ def _respond(lm: LoadedModel, model: str, message: str, history: list | None, sy
     yield shown, "", view, notice, _SKIP(), _SKIP(), reply_json(lm, prompt, gen, sampling, False)
     for _steps in in_background(gen):
         sent = time.perf_counter()
-        yield (shown + reply_messages(gen.text, prompt.opens_think, False, title), _SKIP(), _SKIP(), _SKIP(),
-               _SKIP(), _SKIP(), reply_json(lm, prompt, gen, sampling, False))
+        yield (
+            shown + reply_messages(gen.text, prompt.opens_think, False, title),
+            _SKIP(),
+            _SKIP(),
+            _SKIP(),
+            _SKIP(),
+            _SKIP(),
+            reply_json(lm, prompt, gen, sampling, False),
+        )
         # Each update costs the server CPU that decoding (on every core) would otherwise use: after an update,
         # let STREAM_INTERVAL pass; tokens decoded meanwhile go out together in the next one.
         if gen.finish_reason is None:
             time.sleep(max(0.0, STREAM_INTERVAL - (time.perf_counter() - sent)))
-    code = chat.code_snippet(resolve(model).model_id, prompt.messages, mode, template, sampling.generate_kwargs(),
-                             gen.seed)
+    code = chat.code_snippet(
+        resolve(model).model_id, prompt.messages, mode, template, sampling.generate_kwargs(), gen.seed
+    )
     # The last yield carries every output, so an API client's final result has no placeholders.
     conf = confidence_html(chat.confidences(gen.steps, lm.tokenizer))
     notice = words.after_reply(notice, gen.finish_reason, gen.new_tokens, lang)
-    yield (shown + reply_messages(gen.text, prompt.opens_think, True, title), "", view, notice, conf, code,
-           reply_json(lm, prompt, gen, sampling, True))
+    yield (
+        shown + reply_messages(gen.text, prompt.opens_think, True, title),
+        "",
+        view,
+        notice,
+        conf,
+        code,
+        reply_json(lm, prompt, gen, sampling, True),
+    )
 
 
-def preview(model: str, message: str, history: list | None, system: str, mode: str, template: str,
-            max_new_tokens: float, lang: str = "en") -> tuple[str, dict]:
+def preview(
+    model: str,
+    message: str,
+    history: list | None,
+    system: str,
+    mode: str,
+    template: str,
+    max_new_tokens: float,
+    lang: str = "en",
+) -> tuple[str, dict]:
     """What the model would see for this message, without generating. Returns (prompt view, JSON:
     {text, ids, tokens, special, roles, role_tokens, n_tokens, bos_doubled, warnings, dropped_turns, notice})."""
     with get_loader().use(model) as lm:  # an empty box: the template around '…'
-        prompt = prepare(lm, message if (message or "").strip() else "…", history, system, mode, template,
-                         max_new_tokens)
+        prompt = prepare(
+            lm, message if (message or "").strip() else "…", history, system, mode, template, max_new_tokens
+        )
         return _prompt_view(lm, prompt), prompt_json(prompt)
 
 
-def compare(model: str, question: str, system: str, mode_a: str, mode_b: str, template: str,
-            greedy: bool, temperature: float, top_k: float, top_p: float, repetition_penalty: float,
-            max_new_tokens: float, seed: float | None) -> Iterator[tuple]:
+def compare(
+    model: str,
+    question: str,
+    system: str,
+    mode_a: str,
+    mode_b: str,
+    template: str,
+    greedy: bool,
+    temperature: float,
+    top_k: float,
+    top_p: float,
+    repetition_penalty: float,
+    max_new_tokens: float,
+    seed: float | None,
+) -> Iterator[tuple]:
     """The same question under two template modes, streamed side by side (one token of each in turn).
     Yields (reply A, reply B, prompt A, prompt B, JSON {a: {...}, b: {...}})."""
     s = check_sampling(greedy, temperature, top_k, top_p, repetition_penalty, max_new_tokens, seed)
@@ -103,8 +161,16 @@ def compare(model: str, question: str, system: str, mode_a: str, mode_b: str, te
         yield "", "", pa.text, pb.text, {}
         for _ in side_by_side(ga, gb):
             yield ga.text, gb.text, _SKIP(), _SKIP(), _SKIP()
-        yield (ga.text, gb.text, pa.text, pb.text, {"a": reply_json(lm, pa, ga, s, True) | {"prompt": pa.text},
-                                                    "b": reply_json(lm, pb, gb, s, True) | {"prompt": pb.text}})
+        yield (
+            ga.text,
+            gb.text,
+            pa.text,
+            pb.text,
+            {
+                "a": reply_json(lm, pa, ga, s, True) | {"prompt": pa.text},
+                "b": reply_json(lm, pb, gb, s, True) | {"prompt": pb.text},
+            },
+        )
 
 
 def clear() -> tuple:
@@ -128,22 +194,45 @@ def build(ctx: TabContext) -> None:
     # one batched forward pass (core/batching.py: 8 chats give ~3.8x the tokens/s of one); light requests of
     # other tabs keep their own queue slots.
     group = {"concurrency_id": "chat", "concurrency_limit": 8}
-    sent = gr.on([ui.send.click, ui.message.submit], stream, [ctx.model, ui.message, ui.chatbot, *settings, *lang],
-                 outputs, api_name="chat", **group)
+    sent = gr.on(
+        [ui.send.click, ui.message.submit],
+        stream,
+        [ctx.model, ui.message, ui.chatbot, *settings, *lang],
+        outputs,
+        api_name="chat",
+        **group,
+    )
     ctx.after_model(sent)
     retried = ui.retry.click(friendly(split_last), ui.chatbot, [ui.chatbot, pending], **private).success(
-        stream, [ctx.model, pending, ui.chatbot, *settings, *lang], outputs, **private, **group)
+        stream, [ctx.model, pending, ui.chatbot, *settings, *lang], outputs, **private, **group
+    )
     ui.edit.click(friendly(split_last), ui.chatbot, [ui.chatbot, ui.message], **private)
-    compared = ui.compare.click(friendly(compare), [ctx.model, ui.question, ui.system, ui.mode_a, ui.mode_b,
-                                                    ui.template, *ui.knobs],
-                                [ui.reply_a, ui.reply_b, ui.prompt_a, ui.prompt_b, result], api_name="chat_compare",
-                                **group)
+    compared = ui.compare.click(
+        friendly(compare),
+        [ctx.model, ui.question, ui.system, ui.mode_a, ui.mode_b, ui.template, *ui.knobs],
+        [ui.reply_a, ui.reply_b, ui.prompt_a, ui.prompt_b, result],
+        api_name="chat_compare",
+        **group,
+    )
     ui.stop.click(None, None, None, cancels=[sent, retried, compared], **private)
-    gr.on([ui.clear.click, ui.chatbot.clear], clear, None,
-          [ui.chatbot, ui.message, ui.prompt_view, ui.notice, ui.conf_view, result], queue=False, **private)
+    gr.on(
+        [ui.clear.click, ui.chatbot.clear],
+        clear,
+        None,
+        [ui.chatbot, ui.message, ui.prompt_view, ui.notice, ui.conf_view, result],
+        queue=False,
+        **private,
+    )
     preview_in = [ctx.model, ui.message, ui.chatbot, ui.system, ui.mode, ui.template, ui.knobs[5], *lang]
     ui.preview.click(friendly(preview), preview_in, [ui.prompt_view, ui.preview_json], api_name="chat_prompt")
-    gr.on([ui.mode.change, ui.template.change, ui.system.change], friendly(preview), preview_in,
-          [ui.prompt_view, ui.preview_json], trigger_mode="always_last", show_progress="hidden", **private)
+    gr.on(
+        [ui.mode.change, ui.template.change, ui.system.change],
+        friendly(preview),
+        preview_in,
+        [ui.prompt_view, ui.preview_json],
+        trigger_mode="always_last",
+        show_progress="hidden",
+        **private,
+    )
     if ctx.lang is not None:
         ctx.lang.change(relabel, ctx.lang, [ui.mode, ui.mode_a, ui.mode_b], queue=False, **private)

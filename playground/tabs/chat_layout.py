@@ -78,12 +78,23 @@ def layout(ctx: TabContext) -> ChatUI:
     english, chinese = config.settings().default_model, config.settings().chinese_model
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = tr.make(gr.Chatbot, i18n={"label": "chat.conversation"}, height=420, elem_id="chat-conversation",
-                              render_markdown=False, feedback_options=None)
+            chatbot = tr.make(
+                gr.Chatbot,
+                i18n={"label": "chat.conversation"},
+                height=420,
+                elem_id="chat-conversation",
+                render_markdown=False,
+                feedback_options=None,
+            )
             notice = gr.Markdown(elem_id="chat-notice", label="notice")
             with gr.Row(equal_height=True):
-                message = tr.make(gr.Textbox, i18n={"label": "chat.message", "placeholder": "chat.message_ph"},
-                                  lines=2, scale=5, elem_id="chat-message")
+                message = tr.make(
+                    gr.Textbox,
+                    i18n={"label": "chat.message", "placeholder": "chat.message_ph"},
+                    lines=2,
+                    scale=5,
+                    elem_id="chat-message",
+                )
                 send = button("chat.send", variant="primary", scale=1, min_width=80)
             examples([[chinese, CHINESE_QUESTION], [english, ENGLISH_QUESTION]], message)
             with gr.Row():
@@ -94,9 +105,11 @@ def layout(ctx: TabContext) -> ChatUI:
             mode = modes("chat.mode", "official", gr.Radio, i18n={"info": "chat.mode_info"})
             template = box("chat.template", lines=2, value=chat.HOMEMADE_PRESET)
             with accordion("chat.sampling", open=True):
-                knobs = [tr.make(gr.Checkbox, i18n={"label": "chat.greedy"}, value=True),
-                         *(tr.make(gr.Slider, i18n={"label": f"chat.{n}"}, **r[n].slider()) for n in SAMPLING),
-                         tr.make(gr.Number, i18n={"label": "chat.seed"}, value=-1, precision=0)]
+                knobs = [
+                    tr.make(gr.Checkbox, i18n={"label": "chat.greedy"}, value=True),
+                    *(tr.make(gr.Slider, i18n={"label": f"chat.{n}"}, **r[n].slider()) for n in SAMPLING),
+                    tr.make(gr.Number, i18n={"label": "chat.seed"}, value=-1, precision=0),
+                ]
     with accordion("chat.sees", open=False):
         preview = button("chat.preview", size="sm")
         prompt_view = tr.make(gr.HTML, i18n={"label": "chat.prompt_view"}, elem_id="chat-prompt-view")
@@ -113,9 +126,36 @@ def layout(ctx: TabContext) -> ChatUI:
             sides = []
             for side in "ab":
                 with gr.Column():
-                    sides.append((box("chat.reply", lines=8, interactive=False, elem_id=f"chat-reply-{side}"),
-                                  box("chat.prompt_text", lines=4, interactive=False)))
+                    sides.append(
+                        (
+                            box("chat.reply", lines=8, interactive=False, elem_id=f"chat-reply-{side}"),
+                            box("chat.prompt_text", lines=4, interactive=False),
+                        )
+                    )
     (reply_a, prompt_a), (reply_b, prompt_b) = sides
-    return ChatUI(chatbot, notice, message, send, stop, retry, edit, clear, system, mode, template, knobs, preview,
-                  prompt_view, preview_json, conf_view, question, mode_a, mode_b, compare, reply_a, reply_b,
-                  prompt_a, prompt_b)
+    return ChatUI(
+        chatbot,
+        notice,
+        message,
+        send,
+        stop,
+        retry,
+        edit,
+        clear,
+        system,
+        mode,
+        template,
+        knobs,
+        preview,
+        prompt_view,
+        preview_json,
+        conf_view,
+        question,
+        mode_a,
+        mode_b,
+        compare,
+        reply_a,
+        reply_b,
+        prompt_a,
+        prompt_b,
+    )

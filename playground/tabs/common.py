@@ -61,6 +61,7 @@ def _message(exc: BaseException) -> str:
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a handler (plain or generator) so that errors become gr.Error with a readable message."""
     if inspect.isgeneratorfunction(fn):
+
         @functools.wraps(fn)
         def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
@@ -70,6 +71,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             except Exception as exc:
                 raise gr.Error(_message(exc), print_exception=False) from exc
+
         return gen_wrapper
 
     @functools.wraps(fn)
@@ -81,6 +83,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except Exception as exc:
             raise gr.Error(_message(exc), print_exception=False) from exc
+
     return wrapper
 
 
@@ -105,11 +108,18 @@ def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **
     """
     kwargs.pop("label", None)  # always the translated "Examples"
     inputs = inputs if ctx.model_picker is None else [ctx.model_picker, *inputs]
-    examples = gr.Examples(rows if ctx.model_picker else [row[1:] for row in rows], inputs=inputs,
-                           label=t("common.examples"), **kwargs)
+    examples = gr.Examples(
+        rows if ctx.model_picker else [row[1:] for row in rows], inputs=inputs, label=t("common.examples"), **kwargs
+    )
     ctx.tr.items.append((examples.dataset, {"label": "common.examples"}))
     keys = [next((m["label"] for c, m in ctx.tr.items if c is x and "label" in m), "") for x in inputs]
     if ctx.lang is not None and all(keys):
-        ctx.lang.change(lambda lang: gr.update(headers=[t(k, lang) for k in keys]), ctx.lang, examples.dataset,
-                        api_visibility="private", queue=False, show_progress="hidden")
+        ctx.lang.change(
+            lambda lang: gr.update(headers=[t(k, lang) for k in keys]),
+            ctx.lang,
+            examples.dataset,
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        )
     return examples

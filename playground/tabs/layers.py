@@ -38,11 +38,18 @@ def layer_representations(model: str, text: str, position: int, target: str, lan
         chosen = (target or "").strip("\n")
         at = core.lens_at(lm, hs, position, chosen or None)
         code = core.code_for(lm.source.model_id, text, core.norm_path(lm.model), at.position, chosen)
-        return (words.summary(views.summarize(hs, grid, at, bool(chosen)), lm.name, lang),
-                words.shape_table(views.shape_rows(stats), lang), norms_heatmap(stats, lang), norms_lines(stats, lang),
-                next_cosine_heatmap(stats, lang), lens_heatmap(grid, lang), lens_rank_chart(at, lang),
-                {"data": views.lens_rows(at), "headers": words.lens_headers(lang)}, code,
-                {"model": lm.name, **core.to_json(stats, grid, at)})
+        return (
+            words.summary(views.summarize(hs, grid, at, bool(chosen)), lm.name, lang),
+            words.shape_table(views.shape_rows(stats), lang),
+            norms_heatmap(stats, lang),
+            norms_lines(stats, lang),
+            next_cosine_heatmap(stats, lang),
+            lens_heatmap(grid, lang),
+            lens_rank_chart(at, lang),
+            {"data": views.lens_rows(at), "headers": words.lens_headers(lang)},
+            code,
+            {"model": lm.name, **core.to_json(stats, grid, at)},
+        )
 
 
 def show_byte_warning(result: dict | None) -> Any:
@@ -55,33 +62,63 @@ def build(ctx: TabContext) -> None:
     limits = config.settings().limits
     with gr.Row():
         with gr.Column(scale=3):
-            text = tr.make(gr.Textbox, i18n={"label": "layers.text"}, lines=3, elem_id="layers-text",
-                           value="The capital of France is Paris, and the capital of Italy is")
+            text = tr.make(
+                gr.Textbox,
+                i18n={"label": "layers.text"},
+                lines=3,
+                elem_id="layers-text",
+                value="The capital of France is Paris, and the capital of Italy is",
+            )
             go_btn = tr.make(gr.Button, i18n={"value": "layers.run"}, variant="primary")
         with gr.Column(scale=2):
-            position = tr.make(gr.Number, i18n={"label": "layers.position"}, value=-1, precision=0,
-                               minimum=-limits.max_forward_tokens, maximum=limits.max_forward_tokens - 1)
-            target = tr.make(gr.Textbox, i18n={"label": "layers.target", "info": "layers.target_info"},
-                             value=" Rome", lines=1, elem_id="layers-target")
+            position = tr.make(
+                gr.Number,
+                i18n={"label": "layers.position"},
+                value=-1,
+                precision=0,
+                minimum=-limits.max_forward_tokens,
+                maximum=limits.max_forward_tokens - 1,
+            )
+            target = tr.make(
+                gr.Textbox,
+                i18n={"label": "layers.target", "info": "layers.target_info"},
+                value=" Rome",
+                lines=1,
+                elem_id="layers-target",
+            )
     english, chinese = config.settings().default_model, config.settings().chinese_model
-    examples = model_examples(ctx, [
-        [english, "The capital of France is Paris, and the capital of Italy is", " Rome"],
-        [english, "1, 2, 3, 4, 5,", " 6"], [chinese, "一、二、三、四、五、", "六"],
-        [chinese, "中國的首都是北京，日本的首都是", ""], [english, "apple, Apple, 蘋果, 王", ""]], [text, target])
+    examples = model_examples(
+        ctx,
+        [
+            [english, "The capital of France is Paris, and the capital of Italy is", " Rome"],
+            [english, "1, 2, 3, 4, 5,", " 6"],
+            [chinese, "一、二、三、四、五、", "六"],
+            [chinese, "中國的首都是北京，日本的首都是", ""],
+            [english, "apple, Apple, 蘋果, 王", ""],
+        ],
+        [text, target],
+    )
     # Shown when the text has byte pieces (result["byte_pieces"]); its text follows the language switch.
-    byte_warning = tr.make(gr.Markdown, i18n={"value": "layers.byte_warning"}, visible=False,
-                           elem_id="layers-byte-warning")
+    byte_warning = tr.make(
+        gr.Markdown, i18n={"value": "layers.byte_warning"}, visible=False, elem_id="layers-byte-warning"
+    )
     summary = tr.make(gr.Markdown, i18n={"label": "layers.summary"})
-    shapes = tr.make(gr.Dataframe, i18n={"label": "layers.shapes"}, headers=words.shape_headers(),
-                     interactive=False, max_height=300)
+    shapes = tr.make(
+        gr.Dataframe, i18n={"label": "layers.shapes"}, headers=words.shape_headers(), interactive=False, max_height=300
+    )
     norms = tr.make(gr.Plot, i18n={"label": "layers.norms"}, elem_id="layers-norms")
     with gr.Row():
         lines = tr.make(gr.Plot, i18n={"label": "layers.lines"}, elem_id="layers-lines")
         cosine = tr.make(gr.Plot, i18n={"label": "layers.cosine"}, elem_id="layers-cosine")
     lens = tr.make(gr.Plot, i18n={"label": "layers.lens"}, elem_id="layers-lens")
     rank = tr.make(gr.Plot, i18n={"label": "layers.rank"}, elem_id="layers-rank")
-    lens_table = tr.make(gr.Dataframe, i18n={"label": "layers.lens_table"}, headers=words.lens_headers(),
-                         interactive=False, max_height=400)
+    lens_table = tr.make(
+        gr.Dataframe,
+        i18n={"label": "layers.lens_table"},
+        headers=words.lens_headers(),
+        interactive=False,
+        max_height=400,
+    )
     code = code_box(ctx)
     result = json_box(ctx)
 
@@ -90,13 +127,26 @@ def build(ctx: TabContext) -> None:
     # A token the user typed stays: comparing one token across texts is a reason to type it.
     typed = gr.State(False)
     target.input(lambda: True, None, typed, api_visibility="private", queue=False, show_progress="hidden")
-    examples.load_input_event.then(lambda: False, None, typed, api_visibility="private", queue=False,
-                                   show_progress="hidden")
-    text.input(lambda tgt, own: tgt if own else "", [target, typed], target, api_visibility="private",
-               queue=False, show_progress="hidden")
+    examples.load_input_event.then(
+        lambda: False, None, typed, api_visibility="private", queue=False, show_progress="hidden"
+    )
+    text.input(
+        lambda tgt, own: tgt if own else "",
+        [target, typed],
+        target,
+        api_visibility="private",
+        queue=False,
+        show_progress="hidden",
+    )
 
     inputs = [ctx.model, text, position, target] + ([ctx.lang] if ctx.lang is not None else [])
     outputs = [summary, shapes, norms, lines, cosine, lens, rank, lens_table, code, result]
-    ctx.after_model(gr.on([go_btn.click, target.submit], friendly(layer_representations), inputs, outputs,
-                          api_name="layer_representations")).then(
-        show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")
+    ctx.after_model(
+        gr.on(
+            [go_btn.click, target.submit],
+            friendly(layer_representations),
+            inputs,
+            outputs,
+            api_name="layer_representations",
+        )
+    ).then(show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")

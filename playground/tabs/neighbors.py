@@ -30,8 +30,14 @@ def embedding_neighbors(model: str, word: str, k: int, mode: str, space: str, la
     with get_loader().use(model) as lm:
         r = core.neighbors(lm, word, int(k), mode, space)
         code = core.code_for(lm.source.model_id, word, int(k), mode, space)
-        return (words.summary(r, lm.name, lang), neighbors_bar(r, lang), neighbors_scatter(r, lang),
-                words.table(r, core.table_rows(r), lang), code, {"model": lm.name, **core.to_json(r)})
+        return (
+            words.summary(r, lm.name, lang),
+            neighbors_bar(r, lang),
+            neighbors_scatter(r, lang),
+            words.table(r, core.table_rows(r), lang),
+            code,
+            {"model": lm.name, **core.to_json(r)},
+        )
 
 
 def show_byte_warning(result: dict | None) -> Any:
@@ -43,37 +49,69 @@ def build(ctx: TabContext) -> None:
     tr = ctx.tr
     with gr.Row():
         with gr.Column(scale=3):
-            word = tr.make(gr.Textbox, i18n={"label": "neighbors.word", "info": "neighbors.word_info"},
-                           value="apple", lines=1)
+            word = tr.make(
+                gr.Textbox, i18n={"label": "neighbors.word", "info": "neighbors.word_info"}, value="apple", lines=1
+            )
             go_btn = tr.make(gr.Button, i18n={"value": "neighbors.run"}, variant="primary")
         with gr.Column(scale=2):
-            k = tr.make(gr.Slider, i18n={"label": "neighbors.k"}, minimum=1,
-                        maximum=min(50, config.settings().limits.max_top_k), step=1, value=10)
-            mode = tr.make(gr.Radio, i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
-                           choices=words.mode_choices(), value="mean")
-            space = tr.make(gr.Radio, i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
-                            choices=words.space_choices(), value="input")
+            k = tr.make(
+                gr.Slider,
+                i18n={"label": "neighbors.k"},
+                minimum=1,
+                maximum=min(50, config.settings().limits.max_top_k),
+                step=1,
+                value=10,
+            )
+            mode = tr.make(
+                gr.Radio,
+                i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
+                choices=words.mode_choices(),
+                value="mean",
+            )
+            space = tr.make(
+                gr.Radio,
+                i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
+                choices=words.space_choices(),
+                value="input",
+            )
     english, chinese = config.settings().default_model, config.settings().chinese_model
-    model_examples(ctx, [[english, "apple"], [english, "Apple"], [chinese, "王"], [chinese, "苹果"], [chinese, "蘋果"],
-                         [english, "蘋果"]], [word])
+    model_examples(
+        ctx,
+        [
+            [english, "apple"],
+            [english, "Apple"],
+            [chinese, "王"],
+            [chinese, "苹果"],
+            [chinese, "蘋果"],
+            [english, "蘋果"],
+        ],
+        [word],
+    )
     # Shown when the word has byte pieces (result["byte_pieces"]); its text follows the language switch.
-    byte_warning = tr.make(gr.Markdown, i18n={"value": "neighbors.byte_warning"}, visible=False,
-                           elem_id="neighbors-byte-warning")
+    byte_warning = tr.make(
+        gr.Markdown, i18n={"value": "neighbors.byte_warning"}, visible=False, elem_id="neighbors-byte-warning"
+    )
     summary = tr.make(gr.Markdown, i18n={"label": "neighbors.summary"})
     with gr.Row():
         bar = tr.make(gr.Plot, i18n={"label": "neighbors.bar"}, elem_id="neighbors-bar")
         scatter = tr.make(gr.Plot, i18n={"label": "neighbors.scatter"}, elem_id="neighbors-scatter")
-    table = tr.make(gr.Dataframe, i18n={"label": "neighbors.table"}, headers=words.table_headers(),
-                    interactive=False)
+    table = tr.make(gr.Dataframe, i18n={"label": "neighbors.table"}, headers=words.table_headers(), interactive=False)
     code = code_box(ctx)
     result = json_box(ctx)
 
     if ctx.lang is not None:  # the radios' labels follow the page's language; their values stay
-        ctx.lang.change(lambda lang: (gr.update(choices=words.mode_choices(lang)),
-                                      gr.update(choices=words.space_choices(lang))),
-                        ctx.lang, [mode, space], api_visibility="private", queue=False, show_progress="hidden")
+        ctx.lang.change(
+            lambda lang: (gr.update(choices=words.mode_choices(lang)), gr.update(choices=words.space_choices(lang))),
+            ctx.lang,
+            [mode, space],
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        )
     inputs = [ctx.model, word, k, mode, space] + ([ctx.lang] if ctx.lang is not None else [])
     outputs = [summary, bar, scatter, table, code, result]
-    ctx.after_model(gr.on([go_btn.click, word.submit], friendly(embedding_neighbors), inputs, outputs,
-                          api_name="embedding_neighbors")).then(
-        show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")
+    ctx.after_model(
+        gr.on(
+            [go_btn.click, word.submit], friendly(embedding_neighbors), inputs, outputs, api_name="embedding_neighbors"
+        )
+    ).then(show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")

@@ -33,25 +33,52 @@ def _render(state: dict, temperature: float, top_k: int, top_p: float, show: int
     """Chart, table, summary, candidate choices, text so far and JSON from the logits kept in `state`."""
     tok = get_loader().tokenizer(state["model"])
     view = sampling_view(state["logits"], tok, temperature, top_k, top_p, show=show)
-    summary = words.summary(len(state["ids"]), view.entropy_bits, view.temperature, view.tempered_entropy_bits,
-                            view.kept_count, view.kept_mass, lang)
-    choices = [(t("next_token.choice", lang, rank=c.rank, piece=show_piece(c.text), id=c.id, p=c.prob), c.id)
-               for c in view.candidates]
-    table = {"headers": words.headers(lang),
-             "data": view.rows((t("next_token.yes", lang), t("next_token.no", lang)))}
+    summary = words.summary(
+        len(state["ids"]),
+        view.entropy_bits,
+        view.temperature,
+        view.tempered_entropy_bits,
+        view.kept_count,
+        view.kept_mass,
+        lang,
+    )
+    choices = [
+        (t("next_token.choice", lang, rank=c.rank, piece=show_piece(c.text), id=c.id, p=c.prob), c.id)
+        for c in view.candidates
+    ]
+    table = {"headers": words.headers(lang), "data": view.rows((t("next_token.yes", lang), t("next_token.no", lang)))}
     result = view.to_json() | {"model": resolve(state["model"]).name, "n_tokens": len(state["ids"])}
-    return (next_token_chart(view, lang=lang), table, summary, gr.update(choices=choices, value=choices[0][1]),
-            tok.decode(state["ids"], skip_special_tokens=False), result)
+    return (
+        next_token_chart(view, lang=lang),
+        table,
+        summary,
+        gr.update(choices=choices, value=choices[0][1]),
+        tok.decode(state["ids"], skip_special_tokens=False),
+        result,
+    )
 
 
 def _state_for(model: str, ids: list[int], n_prompt: int, chat: bool) -> dict:
     with get_loader().use(model) as lm:
-        return {"model": model, "ids": ids, "n_prompt": n_prompt, "chat": chat,
-                "logits": last_logits(lm, check_forward(ids))}
+        return {
+            "model": model,
+            "ids": ids,
+            "n_prompt": n_prompt,
+            "chat": chat,
+            "logits": last_logits(lm, check_forward(ids)),
+        }
 
 
-def predict(model: str, prompt: str, chat_template: bool, temperature: float, top_k: int, top_p: float,
-            show: int, lang: str = "en") -> tuple:
+def predict(
+    model: str,
+    prompt: str,
+    chat_template: bool,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    show: int,
+    lang: str = "en",
+) -> tuple:
     """Run the model on `prompt` and show the next-token candidates.
 
     Returns the chart, the candidate table, a summary, the code, the JSON result
@@ -77,8 +104,9 @@ def rerender(state: dict | None, temperature: float, top_k: int, top_p: float, s
     return _render(state, temperature, top_k, top_p, show, lang)
 
 
-def append(state: dict | None, token_id: int | None, temperature: float, top_k: int, top_p: float,
-           show: int, lang: str = "en") -> tuple:
+def append(
+    state: dict | None, token_id: int | None, temperature: float, top_k: int, top_p: float, show: int, lang: str = "en"
+) -> tuple:
     """Append `token_id` (None: the most likely) and compute the next distribution."""
     state = _need(state)
     tid = next_id(state["logits"], token_id)
@@ -86,8 +114,7 @@ def append(state: dict | None, token_id: int | None, temperature: float, top_k: 
     return (*_render(new, temperature, top_k, top_p, show, lang), new)
 
 
-def append_top(state: dict | None, temperature: float, top_k: int, top_p: float, show: int,
-               lang: str = "en") -> tuple:
+def append_top(state: dict | None, temperature: float, top_k: int, top_p: float, show: int, lang: str = "en") -> tuple:
     return append(state, None, temperature, top_k, top_p, show, lang)
 
 
@@ -117,10 +144,19 @@ def build(ctx: TabContext) -> None:
             temperature = _slider(tr, "next_token.temperature", "temperature")
             top_k = _slider(tr, "next_token.top_k", "top_k")
             top_p = _slider(tr, "next_token.top_p", "top_p")
-            show = tr.make(gr.Slider, i18n={"label": "next_token.show"}, minimum=1,
-                           maximum=min(50, config.settings().limits.max_top_k), step=1, value=15)
-    examples = gr.Examples([["1+1="], ["The capital of France is"], ["台灣最高的山是"], ["Once upon a time"]],
-                           inputs=[prompt], label=t("common.examples"))
+            show = tr.make(
+                gr.Slider,
+                i18n={"label": "next_token.show"},
+                minimum=1,
+                maximum=min(50, config.settings().limits.max_top_k),
+                step=1,
+                value=15,
+            )
+    examples = gr.Examples(
+        [["1+1="], ["The capital of France is"], ["台灣最高的山是"], ["Once upon a time"]],
+        inputs=[prompt],
+        label=t("common.examples"),
+    )
     tr.items.append((examples.dataset, {"label": "common.examples"}))
     summary = gr.Markdown(label="summary")
     chart = tr.make(gr.Plot, i18n={"label": "next_token.chart"}, elem_id="next-token-chart")
@@ -137,10 +173,24 @@ def build(ctx: TabContext) -> None:
     lang = [ctx.lang] if ctx.lang is not None else []
     knobs = [temperature, top_k, top_p, show, *lang]
     view_out = [chart, table, summary, pick, generated, result]
-    ctx.after_model(gr.on([go_btn.click, prompt.submit], friendly(predict), [ctx.model, prompt, chat, *knobs],
-                          [chart, table, summary, pick, generated, code, result, state], api_name="next_token"))
-    gr.on([k.change for k in knobs], friendly(rerender), [state, *knobs], view_out, api_visibility="private",
-          queue=False, show_progress="hidden")
+    ctx.after_model(
+        gr.on(
+            [go_btn.click, prompt.submit],
+            friendly(predict),
+            [ctx.model, prompt, chat, *knobs],
+            [chart, table, summary, pick, generated, code, result, state],
+            api_name="next_token",
+        )
+    )
+    gr.on(
+        [k.change for k in knobs],
+        friendly(rerender),
+        [state, *knobs],
+        view_out,
+        api_visibility="private",
+        queue=False,
+        show_progress="hidden",
+    )
     private: dict[str, Any] = {"api_visibility": "private"}
     top_btn.click(friendly(append_top), [state, *knobs], [*view_out, state], **private)
     pick_btn.click(friendly(append), [state, pick, *knobs], [*view_out, state], **private)

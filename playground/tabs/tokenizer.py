@@ -24,9 +24,13 @@ def run_tokenize(model: str, text: str, add_special_tokens: bool, lang: str = "e
     core.check_text(text, config.settings().limits.max_input_chars, allow_blank=True)
     tok = core.tokenize(get_loader().tokenizer(model), text, bool(add_special_tokens))
     entry = resolve(model)
-    return (render.token_spans(tok, lang=lang), words.stats_md(tok, lang),
-            {"data": core.token_rows(tok), "headers": words.headers(lang)},
-            core.code_for(entry.model_id, text, bool(add_special_tokens)), tok.to_json() | {"model": entry.name})
+    return (
+        render.token_spans(tok, lang=lang),
+        words.stats_md(tok, lang),
+        {"data": core.token_rows(tok), "headers": words.headers(lang)},
+        core.code_for(entry.model_id, text, bool(add_special_tokens)),
+        tok.to_json() | {"model": entry.name},
+    )
 
 
 def live_tokenize(model: str, text: str, add_special_tokens: bool, lang: str = "en") -> tuple[Any, ...]:
@@ -46,11 +50,15 @@ def run_compare(model: str, other: str, text: str, add_special_tokens: bool, lan
     mark_a, mark_b = core.differing(a, b)
     name_a, name_b = resolve(model).name, resolve(other).name
     tax_a, tax_b = core.token_tax(tok_a), core.token_tax(tok_b)
-    body = (render.compared([(name_a, a, mark_a), (name_b, b, mark_b)], lang)
-            + render.tax_table([(name_a, tax_a), (name_b, tax_b)], core.TAX_PAIRS, lang))
+    body = render.compared([(name_a, a, mark_a), (name_b, b, mark_b)], lang) + render.tax_table(
+        [(name_a, tax_a), (name_b, tax_b)], core.TAX_PAIRS, lang
+    )
     tax = {"pairs": [list(p) for p in core.TAX_PAIRS], "a": core.tax_json(tax_a), "b": core.tax_json(tax_b)}
-    return body, {"a": a.to_json() | {"model": name_a, "differs": mark_a},
-                  "b": b.to_json() | {"model": name_b, "differs": mark_b}, "token_tax": tax}
+    return body, {
+        "a": a.to_json() | {"model": name_a, "differs": mark_a},
+        "b": b.to_json() | {"model": name_b, "differs": mark_b},
+        "token_tax": tax,
+    }
 
 
 def build(ctx: TabContext) -> None:
@@ -63,19 +71,33 @@ def build(ctx: TabContext) -> None:
         with gr.Column(scale=2):
             tr.make(gr.Markdown, i18n={"value": "tokenizer.why"})
     english, chinese = config.settings().default_model, config.settings().chinese_model
-    model_examples(ctx, [[english, "good morning"], [english, "i am good"], [chinese, "大家好"],
-                         [english, "👩‍💻 emoji with a zero-width joiner"], [english, "Hello   world\n\tindented"]],
-                   [text])
+    model_examples(
+        ctx,
+        [
+            [english, "good morning"],
+            [english, "i am good"],
+            [chinese, "大家好"],
+            [english, "👩‍💻 emoji with a zero-width joiner"],
+            [english, "Hello   world\n\tindented"],
+        ],
+        [text],
+    )
     spans = tr.make(gr.HTML, i18n={"label": "tokenizer.tokens"}, elem_id="token-spans")
     stats = gr.Markdown(label="stats")
     with tr.make(gr.Accordion, i18n={"label": "tokenizer.table_box"}, open=False):
-        table = tr.make(gr.Dataframe, i18n={"label": "tokenizer.table"}, headers=words.headers(),
-                        interactive=False, wrap=True)
+        table = tr.make(
+            gr.Dataframe, i18n={"label": "tokenizer.table"}, headers=words.headers(), interactive=False, wrap=True
+        )
     with tr.make(gr.Accordion, i18n={"label": "tokenizer.compare"}, open=False):
         with gr.Row():
-            other = tr.make(gr.Dropdown, i18n={"label": "tokenizer.compare_with"},
-                            choices=[e.name for e in config.settings().catalog], value=chinese,
-                            allow_custom_value=True, scale=3)
+            other = tr.make(
+                gr.Dropdown,
+                i18n={"label": "tokenizer.compare_with"},
+                choices=[e.name for e in config.settings().catalog],
+                value=chinese,
+                allow_custom_value=True,
+                scale=3,
+            )
             cmp_btn = tr.make(gr.Button, i18n={"value": "tokenizer.compare"}, scale=1)
         tr.make(gr.Markdown, i18n={"value": "tokenizer.tax"})
         cmp_out = tr.make(gr.HTML, i18n={"label": "tokenizer.compare_out"})
@@ -87,21 +109,34 @@ def build(ctx: TabContext) -> None:
     inputs, outputs = [ctx.model, text, special, *lang], [spans, stats, table, code, result]
     live = dict(api_visibility="private", trigger_mode="always_last", show_progress="hidden")
     events = [
-        gr.on([go_btn.click, text.submit, special.change], friendly(run_tokenize), inputs, outputs,
-              api_name="tokenize"),
+        gr.on(
+            [go_btn.click, text.submit, special.change], friendly(run_tokenize), inputs, outputs, api_name="tokenize"
+        ),
         # Live as the text changes (typing, an input method's commit, an example): a tokenizer call is cheap.
         # Another model (the bar, or an example that switches it) cuts the text anew; another language re-words.
-        gr.on([text.change, ctx.model.change, *(x.change for x in lang)], friendly(live_tokenize), inputs,
-              outputs, **live),
+        gr.on(
+            [text.change, ctx.model.change, *(x.change for x in lang)], friendly(live_tokenize), inputs, outputs, **live
+        ),
     ]
     if ctx.demo is not None:  # show the example's tokens as soon as the page opens
         ctx.demo.load(friendly(live_tokenize), inputs, outputs, api_visibility="private")
-    compared = cmp_btn.click(friendly(run_compare), [ctx.model, other, text, special, *lang], [cmp_out, cmp_json],
-                             api_name="compare_tokenizers")
+    compared = cmp_btn.click(
+        friendly(run_compare),
+        [ctx.model, other, text, special, *lang],
+        [cmp_out, cmp_json],
+        api_name="compare_tokenizers",
+    )
     # A refused input (too long, a control character) or a failed load: clear what was shown, so the old
     # tokens never stand under the new text as if they were its result. The error itself is shown as a toast.
     for event in events:
-        event.failure(lambda: ("", "", [], "", {}, "", {}), None, [*outputs, cmp_out, cmp_json],
-                      api_visibility="private", queue=False, show_progress="hidden")
-    compared.failure(lambda: ("", {}), None, [cmp_out, cmp_json], api_visibility="private", queue=False,
-                     show_progress="hidden")
+        event.failure(
+            lambda: ("", "", [], "", {}, "", {}),
+            None,
+            [*outputs, cmp_out, cmp_json],
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        )
+    compared.failure(
+        lambda: ("", {}), None, [cmp_out, cmp_json], api_visibility="private", queue=False, show_progress="hidden"
+    )

@@ -124,8 +124,20 @@ def formulas_markdown(lang: str = "en") -> str:
     return "\n".join(rows)
 
 
-_PARTS: tuple[str, ...] = ("weights", "gradients", "optimizer", "activations", "logits", "kv_cache", "overhead",
-                           "total", "loading", "offload", "cpu", "usable")
+_PARTS: tuple[str, ...] = (
+    "weights",
+    "gradients",
+    "optimizer",
+    "activations",
+    "logits",
+    "kv_cache",
+    "overhead",
+    "total",
+    "loading",
+    "offload",
+    "cpu",
+    "usable",
+)
 
 
 @functools.cache

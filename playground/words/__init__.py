@@ -12,12 +12,7 @@ def columns(text: str) -> list[str]:
     return text.split("|")
 
 
-register(
-    {
-        "words.token": ("token", "個詞元", "个词元"),
-        "words.tokens": ("tokens", "個詞元", "个词元"),
-    }
-)
+register({"words.token": ("token", "個詞元", "个词元"), "words.tokens": ("tokens", "個詞元", "个词元")})
 
 
 def n_tokens(n: int, lang: str = "en") -> str:

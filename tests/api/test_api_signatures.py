@@ -17,9 +17,21 @@ from gradio_client.exceptions import AppError
 
 # Every public endpoint the API page lists; test_the_api_page_lists_exactly_these fails when one is added,
 # so a new endpoint cannot go untested here.
-ENDPOINTS = ("/load_model", "/tokenize", "/compare_tokenizers", "/next_token", "/chat", "/chat_compare",
-             "/chat_prompt", "/architecture", "/embedding_neighbors", "/layer_representations", "/attention",
-             "/vram_estimate", "/vram_measure")
+ENDPOINTS = (
+    "/load_model",
+    "/tokenize",
+    "/compare_tokenizers",
+    "/next_token",
+    "/chat",
+    "/chat_compare",
+    "/chat_prompt",
+    "/architecture",
+    "/embedding_neighbors",
+    "/layer_representations",
+    "/attention",
+    "/vram_estimate",
+    "/vram_measure",
+)
 STREAMING = {"/chat", "/chat_compare"}
 SMALL_MAX_NEW = 4  # new tokens for the streaming endpoints: the signature is under test, not the reply
 EMBEDDED = "SmolLM2-135M-Instruct"  # a documented choice of every model enum, available with no Hub access
@@ -139,6 +151,9 @@ def test_the_documented_example_history_is_accepted_and_read(client: Any, api: d
     text = data["text"] if endpoint == "/chat_prompt" else None
     if text is None:  # /chat: ask the prompt preview of the same conversation what the model saw
         assert data["done"] and data["prompt_tokens"] > 0
-        text = _call(client, "/chat_prompt", _args("/chat_prompt", api["/chat_prompt"]["parameters"],
-                                                     message="And now?", history=history))[-1]["text"]
+        text = _call(
+            client,
+            "/chat_prompt",
+            _args("/chat_prompt", api["/chat_prompt"]["parameters"], message="And now?", history=history),
+        )[-1]["text"]
     assert "Hello!" in text and "How can I help you?" in text and "And now?" in text

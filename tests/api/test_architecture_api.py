@@ -55,8 +55,9 @@ def test_filter_and_comparison(client):
 def test_every_documented_parameter_is_accepted(client):
     api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/architecture"]["parameters"]
     assert [p["parameter_name"] for p in api] == ["model", "compare_with", "filter", "lang"]
-    defaults = {p["parameter_name"]: p["parameter_default"] if p["parameter_has_default"] else p["example_input"]
-                for p in api}
+    defaults = {
+        p["parameter_name"]: p["parameter_default"] if p["parameter_has_default"] else p["example_input"] for p in api
+    }
     *_, result = _call(client, *defaults.values())
     assert result["model"]["name"] == "SmolLM2-135M-Instruct"
     assert "Llama-3.1-70B-Instruct" in api[0]["type"]["enum"]  # the tab's own field: any catalog model

@@ -34,18 +34,21 @@ def text_of(message):
 # --------------------------------------------------------------------------- bad input first
 
 
-@pytest.mark.parametrize("args, expected", [
-    (chat_args("   "), "empty"),
-    (chat_args("bell\x07"), "control character"),
-    (chat_args("hi", mode="fancy"), "fancy"),
-    # the sliders refuse out-of-range numbers themselves, naming the value and the bound
-    (chat_args("hi", sampling=(False, 0.7, -5, 0.9, 1.0)), "-5 is less than minimum value 0"),
-    (chat_args("hi", sampling=(False, 0.7, 50, 0.9, 9.0)), "9.0 is greater than maximum value 2.0"),
-    (chat_args("hi", max_new=100_000), "100000 is greater than maximum"),
-    (chat_args("hi", seed=-7), "Seed must be between 0"),
-    (("no such model", "hi", [], "", "official", "x{prompt}", *GREEDY, 8, -1), "Unknown model"),
-    (chat_args("hi", mode="homemade")[:5] + ("no slot here",) + chat_args("hi")[6:], "a {prompt} slot"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (chat_args("   "), "empty"),
+        (chat_args("bell\x07"), "control character"),
+        (chat_args("hi", mode="fancy"), "fancy"),
+        # the sliders refuse out-of-range numbers themselves, naming the value and the bound
+        (chat_args("hi", sampling=(False, 0.7, -5, 0.9, 1.0)), "-5 is less than minimum value 0"),
+        (chat_args("hi", sampling=(False, 0.7, 50, 0.9, 9.0)), "9.0 is greater than maximum value 2.0"),
+        (chat_args("hi", max_new=100_000), "100000 is greater than maximum"),
+        (chat_args("hi", seed=-7), "Seed must be between 0"),
+        (("no such model", "hi", [], "", "official", "x{prompt}", *GREEDY, 8, -1), "Unknown model"),
+        (chat_args("hi", mode="homemade")[:5] + ("no slot here",) + chat_args("hi")[6:], "a {prompt} slot"),
+    ],
+)
 def test_bad_input_gets_a_clear_message_and_the_app_keeps_serving(client, args, expected):
     with pytest.raises(AppError, match=re.escape(expected)):
         client.predict(*args, api_name="/chat")
@@ -64,8 +67,11 @@ def test_chat_streams_the_greedy_reply_of_the_core(client, lm, capsys):
     job = client.submit(*chat_args("Write a short poem about the sea.", max_new=24), api_name="/chat")
     replies = [out[-1]["reply"] for out in job]
     history, box, view, notice, conf, code, result = job.result()
-    direct = Generation(lm, chat.build_prompt(lm.tokenizer, "Write a short poem about the sea.").ids,
-                        Sampling(greedy=True, max_new_tokens=24)).run()
+    direct = Generation(
+        lm,
+        chat.build_prompt(lm.tokenizer, "Write a short poem about the sea.").ids,
+        Sampling(greedy=True, max_new_tokens=24),
+    ).run()
     assert result["done"] and result["reply"] == direct.text and result["new_tokens"] == len(direct.token_ids)
     assert [t["id"] for t in result["tokens"]] == direct.token_ids
     assert len(set(replies)) >= 3, "the reply should arrive in several pieces"
@@ -96,18 +102,22 @@ def test_seeded_sampling_reproduces_through_the_api(client):
     args = chat_args("Tell me a story.", max_new=10, seed=7, sampling=(False, 1.0, 50, 0.95, 1.0))
     a, b = client.predict(*args, api_name="/chat")[-1], client.predict(*args, api_name="/chat")[-1]
     assert a["reply"] == b["reply"] and a["seed"] == 7
-    rnd = client.predict(*chat_args("Tell me a story.", max_new=4, sampling=(False, 1.0, 50, 0.95, 1.0)),
-                         api_name="/chat")[-1]
+    rnd = client.predict(
+        *chat_args("Tell me a story.", max_new=4, sampling=(False, 1.0, 50, 0.95, 1.0)), api_name="/chat"
+    )[-1]
     assert isinstance(rnd["seed"], int)
 
 
 def test_long_history_is_trimmed_with_a_visible_notice(client):
     history = []
     for i in range(8):
-        history += [msg("user", f"Turn {i}. " + "Tell me about rivers and lakes. " * 20),
-                    msg("assistant", f"Answer {i}. " + "Rivers flow into lakes and seas. " * 20)]
-    history_out, _, view, notice, *_, result = client.predict(*chat_args("Summarize.", history=history, max_new=2),
-                                                              api_name="/chat")
+        history += [
+            msg("user", f"Turn {i}. " + "Tell me about rivers and lakes. " * 20),
+            msg("assistant", f"Answer {i}. " + "Rivers flow into lakes and seas. " * 20),
+        ]
+    history_out, _, view, notice, *_, result = client.predict(
+        *chat_args("Summarize.", history=history, max_new=2), api_name="/chat"
+    )
     assert result["dropped_turns"] >= 1 and result["prompt_tokens"] <= 2048
     assert "oldest turn" in notice and "oldest turn" in view
     assert len(history_out) == len(history) + 2  # the page keeps showing every turn
@@ -117,8 +127,9 @@ def test_stop_ends_the_reply_on_the_server(client, lm):
     calls = []
     handle = lm.model.register_forward_hook(lambda *_: calls.append(time.perf_counter()))
     try:
-        job = client.submit(*chat_args("Count from one to two hundred, one number per line.", max_new=200),
-                            api_name="/chat")
+        job = client.submit(
+            *chat_args("Count from one to two hundred, one number per line.", max_new=200), api_name="/chat"
+        )
         deadline = time.time() + 60
         while len(calls) < 4 and time.time() < deadline:
             time.sleep(0.05)
@@ -166,8 +177,18 @@ def test_two_sessions_stream_at_once_and_never_see_each_other(live_app):
 
 
 def test_compare_runs_both_templates(client):
-    a, b, pa, pb, result = client.predict(MODEL, "Why is the sky blue?", "", "official", "homemade",
-                                          chat.HOMEMADE_PRESET, *GREEDY, 16, -1, api_name="/chat_compare")
+    a, b, pa, pb, result = client.predict(
+        MODEL,
+        "Why is the sky blue?",
+        "",
+        "official",
+        "homemade",
+        chat.HOMEMADE_PRESET,
+        *GREEDY,
+        16,
+        -1,
+        api_name="/chat_compare",
+    )
     assert pa.endswith("<|im_start|>assistant\n") and pb == "使用者說：Why is the sky blue?\nAI回答："
     assert result["a"]["reply"] == a and result["b"]["reply"] == b and a and b
     assert result["a"]["template_mode"] == "official" and result["b"]["prompt"] == pb
@@ -175,12 +196,18 @@ def test_compare_runs_both_templates(client):
 
 def test_chat_prompt_shows_what_the_model_sees(client, tokenizer):
     history = [msg("user", "Hi"), msg("assistant", "Hello!")]
-    view, result = client.predict(MODEL, "How are you?", history, "Be brief.", "official", chat.HOMEMADE_PRESET,
-                                  64, api_name="/chat_prompt")
-    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
-                {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "How are you?"}]
-    assert result["ids"] == list(tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                               return_dict=True)["input_ids"])
+    view, result = client.predict(
+        MODEL, "How are you?", history, "Be brief.", "official", chat.HOMEMADE_PRESET, 64, api_name="/chat_prompt"
+    )
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": "How are you?"},
+    ]
+    assert result["ids"] == list(
+        tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=True)["input_ids"]
+    )
     assert result["role_tokens"]["system"] == len(tokenizer("Be brief.").input_ids)
     assert sum(result["role_tokens"].values()) == result["n_tokens"] == len(result["ids"])
     assert result["special"].count(True) == result["text"].count("<|im_start|>") + result["text"].count("<|im_end|>")

@@ -54,22 +54,28 @@ def test_compare_tokenizers_with_a_local_tokenizer_folder(client, tokenizer, tmp
     assert data["a"]["differs"] == [False, False] and 'class="tok diff"' not in html
 
 
-@pytest.mark.parametrize("args, message", [
-    ((MODEL, "", True), "empty"),
-    ((MODEL, "a\x07b", True), "control character"),
-    (("no such model", "hi", True), "Unknown model"),
-    ((MODEL, "x" * 20001, True), "limit"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((MODEL, "", True), "empty"),
+        ((MODEL, "a\x07b", True), "control character"),
+        (("no such model", "hi", True), "Unknown model"),
+        ((MODEL, "x" * 20001, True), "limit"),
+    ],
+)
 def test_tokenize_bad_input_gets_a_clear_message(client, args, message):
     with pytest.raises(AppError, match=message):
         client.predict(*args, api_name="/tokenize")
 
 
-@pytest.mark.parametrize("args, message", [
-    ((MODEL, "   ", False, 1.0, 0, 1.0, 10), "only whitespace"),
-    (("Qwen/Qwen2.5-0.5B-Instruct", "hi", False, 1.0, 0, 1.0, 10), "cannot be reached"),
-    ((MODEL, "hi", False, 9.0, 0, 1.0, 10), "maximum"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((MODEL, "   ", False, 1.0, 0, 1.0, 10), "only whitespace"),
+        (("Qwen/Qwen2.5-0.5B-Instruct", "hi", False, 1.0, 0, 1.0, 10), "cannot be reached"),
+        ((MODEL, "hi", False, 9.0, 0, 1.0, 10), "maximum"),
+    ],
+)
 def test_next_token_bad_input_gets_a_clear_message_and_the_app_keeps_serving(client, args, message):
     with pytest.raises(AppError, match=message):
         client.predict(*args, api_name="/next_token")

@@ -35,8 +35,9 @@ def test_embedding_neighbors_equals_sklearn_cosine_similarity(client, lm):
 
 
 def test_embedding_neighbors_each_piece_and_code(client):
-    summary, _bar, _scatter, table, code, result = client.predict(MODEL, "蘋果", 3, "each", "input",
-                                                                  api_name="/embedding_neighbors")
+    summary, _bar, _scatter, table, code, result = client.predict(
+        MODEL, "蘋果", 3, "each", "input", api_name="/embedding_neighbors"
+    )
     assert [g["label"] for g in result["groups"]] == ["<0xE8>", "<0x98>", "<0x8B>", "果"]
     assert len(table["data"]) == 12
     assert "**4** tokens" in summary
@@ -77,17 +78,20 @@ def test_attention_returns_the_selected_pattern(client):
     assert 'attn_implementation="eager"' in out[-2]
 
 
-@pytest.mark.parametrize("api, args, message", [
-    ("/embedding_neighbors", (MODEL, "   ", 10, "mean", "input"), "whitespace"),
-    ("/embedding_neighbors", (MODEL, "apple", 10, "median", "input"), "not in the list of choices"),
-    ("/embedding_neighbors", ("no such model", "apple", 10, "mean", "input"), "Unknown model"),
-    ("/layer_representations", (MODEL, "", -1, ""), "empty"),
-    ("/layer_representations", (MODEL, "hi there", 5, ""), "outside the text"),
-    ("/layer_representations", (MODEL, "hi there", -1, "蘋果"), "one token"),
-    ("/attention", (MODEL, "hi", 99, "mean"), "Layer 99 does not exist"),
-    ("/attention", (MODEL, "hi", 0, "head 42"), "Head 42 does not exist"),
-    ("/attention", (MODEL, " word" * 200, 0, "mean"), "at most 128 tokens"),
-])
+@pytest.mark.parametrize(
+    "api, args, message",
+    [
+        ("/embedding_neighbors", (MODEL, "   ", 10, "mean", "input"), "whitespace"),
+        ("/embedding_neighbors", (MODEL, "apple", 10, "median", "input"), "not in the list of choices"),
+        ("/embedding_neighbors", ("no such model", "apple", 10, "mean", "input"), "Unknown model"),
+        ("/layer_representations", (MODEL, "", -1, ""), "empty"),
+        ("/layer_representations", (MODEL, "hi there", 5, ""), "outside the text"),
+        ("/layer_representations", (MODEL, "hi there", -1, "蘋果"), "one token"),
+        ("/attention", (MODEL, "hi", 99, "mean"), "Layer 99 does not exist"),
+        ("/attention", (MODEL, "hi", 0, "head 42"), "Head 42 does not exist"),
+        ("/attention", (MODEL, " word" * 200, 0, "mean"), "at most 128 tokens"),
+    ],
+)
 def test_bad_input_gets_a_clear_message_and_the_app_keeps_serving(client, api, args, message):
     with pytest.raises(AppError, match=message):
         client.predict(*args, api_name=api)

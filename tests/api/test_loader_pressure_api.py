@@ -44,8 +44,10 @@ def test_a_streaming_chat_survives_other_sessions_loading_and_evicting(live_app,
             streaming.wait(120)
             for name, call in (
                 ("load bfloat16", lambda: b.predict(MODEL, "cpu", "bfloat16", False, api_name="/load_model")),
-                ("next_token bfloat16", lambda: b.predict(BF16, "1+1=", False, 1.0, 0.0, 1.0, 5.0,
-                                                          api_name="/next_token")),
+                (
+                    "next_token bfloat16",
+                    lambda: b.predict(BF16, "1+1=", False, 1.0, 0.0, 1.0, 5.0, api_name="/next_token"),
+                ),
                 ("attention", lambda: b.predict(MODEL, "The cat sat on the mat", 0, "mean", api_name="/attention")),
                 ("next_token int8", lambda: b.predict(INT8, "1+1=", False, 1.0, 0.0, 1.0, 5.0, api_name="/next_token")),
             ):
@@ -73,6 +75,10 @@ def test_a_streaming_chat_survives_other_sessions_loading_and_evicting(live_app,
     assert b_log[-1][2] == [("float32", "int8"), ("float32", "none")]  # and then bfloat16
     assert counts == sorted(counts)  # streamed: the count only grows
     assert final["done"] and final["new_tokens"] == N_NEW and final["finish_reason"] == "length"
-    ref = lm.model.generate(torch.tensor([seen_ids]), attention_mask=torch.ones(1, len(seen_ids), dtype=torch.long),
-                            max_new_tokens=N_NEW, do_sample=False)[0, len(seen_ids):].tolist()
+    ref = lm.model.generate(
+        torch.tensor([seen_ids]),
+        attention_mask=torch.ones(1, len(seen_ids), dtype=torch.long),
+        max_new_tokens=N_NEW,
+        do_sample=False,
+    )[0, len(seen_ids) :].tolist()
     assert [t["id"] for t in final["tokens"]] == ref

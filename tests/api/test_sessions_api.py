@@ -32,8 +32,10 @@ def test_int8_in_one_session_leaves_another_sessions_results_unchanged(live_app)
     assert "int8" in status
     *_, a_next = a.predict(INT8, "1+1=", False, 1.0, 0, 1.0, 10, api_name="/next_token")
     # A really computes with its int8 variant (its probabilities differ from float32) ...
-    assert max(abs(x["probability"] - y["probability"])
-               for x, y in zip(a_next["candidates"], alone["next"]["candidates"])) > 1e-4
+    assert (
+        max(abs(x["probability"] - y["probability"]) for x, y in zip(a_next["candidates"], alone["next"]["candidates"]))
+        > 1e-4
+    )
     # ... and B's numbers are what B got alone, to 1e-6.
     again = _b_results(b)
     for x, y in zip(again["next"]["candidates"], alone["next"]["candidates"]):
@@ -51,12 +53,18 @@ def test_a_json_choice_and_a_plain_name_are_both_accepted(client):
     assert [c["probability"] for c in plain["candidates"]] == [c["probability"] for c in chosen["candidates"]]
 
 
-@pytest.mark.parametrize("choice, message", [
-    (json.dumps({"name": MODEL, "dtype": "float8"}), "Unknown dtype 'float8'"),
-    (json.dumps({"name": MODEL, "quantization": "int8", "dtype": "bfloat16"}), "choose device cpu and dtype float32"),
-    (json.dumps({"name": MODEL, "colour": "red"}), "Unknown field"),
-    ('{"name": ', "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "choice, message",
+    [
+        (json.dumps({"name": MODEL, "dtype": "float8"}), "Unknown dtype 'float8'"),
+        (
+            json.dumps({"name": MODEL, "quantization": "int8", "dtype": "bfloat16"}),
+            "choose device cpu and dtype float32",
+        ),
+        (json.dumps({"name": MODEL, "colour": "red"}), "Unknown field"),
+        ('{"name": ', "not valid JSON"),
+    ],
+)
 def test_bad_choices_get_clear_messages_and_the_app_keeps_serving(client, choice, message):
     with pytest.raises(AppError, match=message):
         client.predict(choice, "hi", False, 1.0, 0, 1.0, 3, api_name="/next_token")

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 MODEL = "SmolLM2-135M-Instruct"
 
+
 def test_the_first_requests_of_every_tab_at_once_all_succeed(fresh_app):
     from gradio_client import Client
 

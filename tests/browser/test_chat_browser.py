@@ -54,7 +54,7 @@ def test_a_reply_streams_in_and_the_views_fill(page):
     assert spans.first.get_attribute("title").startswith("p = ")
 
     page.get_by_role("button", name="Clear chat", exact=True).click()
-    page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length === 0")
+    page.wait_for_function(f'() => document.querySelectorAll("{BOT}").length === 0')
 
 
 def test_stop_stops_the_stream(page):
@@ -88,17 +88,21 @@ def test_retry_and_edit_last(page):
     page.locator("#chat-confidence .chat-tok").first.wait_for()
     first = _bot_text(page)
     # note when the old reply goes away (Retry drops it before generating again)
-    page.evaluate("""bot => { window.__replyGone = false;
+    page.evaluate(
+        """bot => { window.__replyGone = false;
         new MutationObserver(() => { if (!document.querySelector(bot)) window.__replyGone = true; })
-            .observe(document.querySelector('#chat-conversation'), {childList: true, subtree: true}); }""", BOT)
+            .observe(document.querySelector('#chat-conversation'), {childList: true, subtree: true}); }""",
+        BOT,
+    )
     page.get_by_role("button", name="Retry", exact=True).click()
     page.wait_for_function("() => window.__replyGone === true")
     # greedy: the retried reply is the same, and the conversation still has one question and one reply
-    page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length === 1")
+    page.wait_for_function(f'() => document.querySelectorAll("{BOT}").length === 1')
     _watch(page, 60, until=lambda t: t == first)
     assert _bot_text(page) == first
     assert page.locator("#chat-conversation [data-testid='user']").count() == 1
     page.get_by_role("button", name="Edit last", exact=True).click()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('textarea')].some(t => t.value === 'What is the capital of France?')")
-    page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length === 0")
+        "() => [...document.querySelectorAll('textarea')].some(t => t.value === 'What is the capital of France?')"
+    )
+    page.wait_for_function(f'() => document.querySelectorAll("{BOT}").length === 0')

@@ -27,11 +27,14 @@ def _words(page) -> str:
     return text + " | " + " | ".join(panel.locator(CHART_TEXT).all_text_contents())
 
 
-@pytest.mark.parametrize("tab, button, ready", [
-    ("分詞器", "分詞", "#token-spans .tok"),
-    ("嵌入鄰居", "找鄰居", "#neighbors-scatter .js-plotly-plot"),
-    ("各層表示", "顯示各層", "#layers-rank .js-plotly-plot"),
-])
+@pytest.mark.parametrize(
+    "tab, button, ready",
+    [
+        ("分詞器", "分詞", "#token-spans .tok"),
+        ("嵌入鄰居", "找鄰居", "#neighbors-scatter .js-plotly-plot"),
+        ("各層表示", "顯示各層", "#layers-rank .js-plotly-plot"),
+    ],
+)
 def test_a_chinese_page_words_the_results(page, tab, button, ready):
     page.get_by_label("繁體中文").check()
     page.get_by_role("tab", name=tab, exact=True).click()

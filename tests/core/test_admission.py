@@ -32,8 +32,9 @@ inotify = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs
 def _need_from_vram(shape, fmt: str = "fp32", kind: str = "cpu") -> int:
     """The same need, straight from core/vram."""
     spec = vram.spec_from_shape_obj(shape)
-    inputs = vram.VramInputs(spec, weight_format=fmt, compute_dtype=fmt, context=1024, flash_attention=True,
-                             hardware=custom(1.0, kind=kind))
+    inputs = vram.VramInputs(
+        spec, weight_format=fmt, compute_dtype=fmt, context=1024, flash_attention=True, hardware=custom(1.0, kind=kind)
+    )
     return vram.breakdown(inputs).total
 
 
@@ -130,12 +131,14 @@ def test_cheapest_fit_prefers_a_16_bit_dtype_then_the_largest_catalog_model_that
     half = admission.estimate(shipped_shape(source.hub_id), "cpu", "bfloat16").bytes("ram")
     room = {"ram": 20 * 10**9, "disk": 10**12}
     assert admission.cheapest_fit(need, source, room) == (
-        f"dtype bfloat16 (needs {vram.human(half)}); slower than float32 on most CPUs")
+        f"dtype bfloat16 (needs {vram.human(half)}); slower than float32 on most CPUs"
+    )
     # 5 GB free: 3.93 GB once the margin is kept. Qwen3-0.6B (596,049,920 params, 2.4 GB in float32)
     # is the largest catalog model that fits; Llama-3.2-1B (4.9 GB) does not.
     small = admission.estimate(shipped_shape("Qwen/Qwen3-0.6B"), "cpu", "float32").bytes("ram")
     assert admission.cheapest_fit(need, source, {"ram": 5 * 10**9, "disk": 10**12}) == (
-        f"the catalog model Qwen3-0.6B in float32 (needs {vram.human(small)})")
+        f"the catalog model Qwen3-0.6B in float32 (needs {vram.human(small)})"
+    )
     assert admission.cheapest_fit(need, source, {"ram": 10**8, "disk": 10**12}) is None
 
 
@@ -158,8 +161,10 @@ def test_a_config_only_70b_folder_is_refused_in_seconds_without_opening_a_weight
     assert (err.pool, err.need) == ("ram", NEED70)
     free_after_margin = err.free
     text = str(err)
-    assert f"it needs 283.34 GB (263.88 GiB) of RAM to hold its weights and answer a 1,024-token request in " \
-           f"float32 on the CPU, and this machine can give it {vram.human(free_after_margin)}" in text
+    assert (
+        f"it needs 283.34 GB (263.88 GiB) of RAM to hold its weights and answer a 1,024-token request in "
+        f"float32 on the CPU, and this machine can give it {vram.human(free_after_margin)}" in text
+    )
     assert "- 1.07 GB (1.00 GiB) kept for the system and the app" in text
     assert "VRAM Calculator tab" in text
     assert err.option and err.option in text
@@ -239,22 +244,27 @@ def test_the_loader_refuses_the_70b_folder_before_reading_weights(tmp_path):
         assert "model.safetensors" not in watch.touched()
 
 
-@pytest.mark.parametrize("env, hosted, allow_any", [
-    ({}, False, False),
-    ({"SPACE_ID": "someone/playground"}, True, False),
-    ({"PLAYGROUND_HOSTED": "1"}, True, False),
-    ({"PLAYGROUND_HOSTED": "1", "PLAYGROUND_ALLOW_ANY_MODEL": "1"}, True, True),
-])
+@pytest.mark.parametrize(
+    "env, hosted, allow_any",
+    [
+        ({}, False, False),
+        ({"SPACE_ID": "someone/playground"}, True, False),
+        ({"PLAYGROUND_HOSTED": "1"}, True, False),
+        ({"PLAYGROUND_HOSTED": "1", "PLAYGROUND_ALLOW_ANY_MODEL": "1"}, True, True),
+    ],
+)
 def test_hosted_mode_comes_from_the_environment(env, hosted, allow_any):
     import os
     import subprocess
     import sys
 
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("SPACE_ID", "PLAYGROUND_HOSTED", "PLAYGROUND_ALLOW_ANY_MODEL")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("SPACE_ID", "PLAYGROUND_HOSTED", "PLAYGROUND_ALLOW_ANY_MODEL")
+    }
     code = "from playground import config; print(config.HOSTED, config.ALLOW_ANY_MODEL)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(clean, **env),
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(clean, **env), check=True
+    )
     assert out.stdout.split() == [str(hosted), str(allow_any)]
 
 

@@ -138,8 +138,18 @@ def test_llama_3_2_1b_lists_no_lm_head():
 def test_every_catalog_model_matches_the_published_figures(fact):
     hub_id, model_type, hidden, inter, layers, heads, kv, head_dim, vocab, tied, n = fact
     s = model_shape(hub_id)
-    assert (s.model_type, s.hidden, s.intermediate, s.n_layers, s.n_heads, s.n_kv_heads, s.head_dim, s.vocab,
-            s.tied, s.n_params) == (model_type, hidden, inter, layers, heads, kv, head_dim, vocab, tied, n)
+    assert (
+        s.model_type,
+        s.hidden,
+        s.intermediate,
+        s.n_layers,
+        s.n_heads,
+        s.n_kv_heads,
+        s.head_dim,
+        s.vocab,
+        s.tied,
+        s.n_params,
+    ) == (model_type, hidden, inter, layers, heads, kv, head_dim, vocab, tied, n)
     assert s.source == "shipped" and s.hub_id == hub_id
     assert s.embedding_params + s.lm_head_params <= s.n_params
     assert s.lm_head_params == (0 if tied else vocab * hidden)
@@ -150,8 +160,10 @@ def test_every_catalog_name_resolves():
         assert model_shape(entry.name).n_params > 0
 
 
-@pytest.mark.parametrize("hub_id,share", [("Qwen/Qwen2.5-0.5B-Instruct", 0.28), ("Qwen/Qwen3-0.6B", 0.26),
-                                          ("HuggingFaceTB/SmolLM2-135M-Instruct", 0.21)])
+@pytest.mark.parametrize(
+    "hub_id,share",
+    [("Qwen/Qwen2.5-0.5B-Instruct", 0.28), ("Qwen/Qwen3-0.6B", 0.26), ("HuggingFaceTB/SmolLM2-135M-Instruct", 0.21)],
+)
 def test_embedding_share_of_small_models(hub_id, share):
     s = model_shape(hub_id)
     assert round(s.embedding_params / s.n_params, 2) == share
@@ -174,11 +186,17 @@ def test_multimodal_config_uses_its_text_decoder():
     from playground.words import architecture as architecture_text
 
     # the API's English note and the page's English wording are the same sentence; the page's Chinese is Chinese
-    assert list(s.notes) == architecture_text.notes(s, "en") == [
-        "Gemma3Config is multimodal: only its text decoder (gemma3_text) is shown; the vision tower and projector "
-        "are excluded."]
+    assert (
+        list(s.notes)
+        == architecture_text.notes(s, "en")
+        == [
+            "Gemma3Config is multimodal: only its text decoder (gemma3_text) is shown; the vision tower and projector "
+            "are excluded."
+        ]
+    )
     assert architecture_text.notes(s, "zh-Hant") == [
-        "Gemma3Config 是多模態模型：這裡只顯示它的文字解碼器（gemma3_text），不含視覺編碼器與投影層。"]
+        "Gemma3Config 是多模態模型：這裡只顯示它的文字解碼器（gemma3_text），不含視覺編碼器與投影層。"
+    ]
     assert list(model_shape("gemma-3-4b-it").notes) == architecture_text.notes(model_shape("gemma-3-4b-it"))
 
 
@@ -225,19 +243,22 @@ def test_local_folder_config(tmp_path):
 # --------------------------------------------------------------------------- views
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("model.layers.3.self_attn.k_proj.weight", ("attention", "k", 3)),
-    ("model.layers.0.self_attn.q_proj.bias", ("attention", "q", 0)),
-    ("model.layers.12.mlp.down_proj.weight", ("mlp", "down", 12)),
-    ("model.layers.1.self_attn.q_norm.weight", ("norms", "q_norm", 1)),
-    ("model.norm.weight", ("norms", "norm", None)),
-    ("model.embed_tokens.weight", ("embeddings", "tokens", None)),
-    ("lm_head.weight", ("lm_head", "lm_head", None)),
-    ("transformer.h.5.attn.c_attn.weight", ("attention", "qkv", 5)),
-    ("transformer.h.5.attn.c_proj.weight", ("attention", "o", 5)),
-    ("transformer.h.5.mlp.c_proj.bias", ("mlp", "down", 5)),
-    ("transformer.wpe.weight", ("embeddings", "positions", None)),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("model.layers.3.self_attn.k_proj.weight", ("attention", "k", 3)),
+        ("model.layers.0.self_attn.q_proj.bias", ("attention", "q", 0)),
+        ("model.layers.12.mlp.down_proj.weight", ("mlp", "down", 12)),
+        ("model.layers.1.self_attn.q_norm.weight", ("norms", "q_norm", 1)),
+        ("model.norm.weight", ("norms", "norm", None)),
+        ("model.embed_tokens.weight", ("embeddings", "tokens", None)),
+        ("lm_head.weight", ("lm_head", "lm_head", None)),
+        ("transformer.h.5.attn.c_attn.weight", ("attention", "qkv", 5)),
+        ("transformer.h.5.attn.c_proj.weight", ("attention", "o", 5)),
+        ("transformer.h.5.mlp.c_proj.bias", ("mlp", "down", 5)),
+        ("transformer.wpe.weight", ("embeddings", "positions", None)),
+    ],
+)
 def test_classify(name, expected):
     assert classify(name) == expected
 
@@ -274,15 +295,22 @@ def test_groups_and_layers_add_up():
 
 def test_weight_sizes():
     sizes = {w.dtype: w.bytes for w in weight_sizes(model_shape("gpt2"))}
-    assert sizes == {"float32": 497_759_232, "bfloat16": 248_879_616, "float16": 248_879_616,
-                     "int8": 124_439_808, "int4": 62_219_904}
+    assert sizes == {
+        "float32": 497_759_232,
+        "bfloat16": 248_879_616,
+        "float16": 248_879_616,
+        "int8": 124_439_808,
+        "int4": 62_219_904,
+    }
 
 
 def test_filter_terms_and_exclusions():
     s = model_shape("gpt2")
     assert len(filter_params(s, "")) == len(s.params) == 148
     assert [p.name for p in filter_params(s, "H.0. attn -bias")] == [
-        "transformer.h.0.attn.c_attn.weight", "transformer.h.0.attn.c_proj.weight"]
+        "transformer.h.0.attn.c_attn.weight",
+        "transformer.h.0.attn.c_proj.weight",
+    ]
     assert filter_params(s, "nothing-matches-this") == []
 
 

@@ -75,7 +75,7 @@ def _recompute(eager, layer: int) -> torch.Tensor:
         cos, sin = m.model.rotary_emb(h, torch.arange(T)[None])
         q, k = apply_rotary_pos_emb(q, k, cos, sin)
         k = repeat_kv(k, m.config.num_attention_heads // m.config.num_key_value_heads)
-        scores = q @ k.transpose(-1, -2) / hd ** 0.5  # (1, H, T, T)
+        scores = q @ k.transpose(-1, -2) / hd**0.5  # (1, H, T, T)
         scores = scores.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf"))
         return scores.softmax(dim=-1)[0]  # (H, T, T)
 

@@ -17,8 +17,12 @@ from playground.core import batching, chat
 from playground.core.generate import Generation, Sampling, check_sampling, in_background
 
 N = 24  # new tokens per reply
-QUESTIONS = ("Write a short poem about rain.", "What is the capital of France?", "Tell me a story.",
-             "Count from one to ten.")
+QUESTIONS = (
+    "Write a short poem about rain.",
+    "What is the capital of France?",
+    "Tell me a story.",
+    "Count from one to ten.",
+)
 NEAR_TIE = 1e-4  # logit margin under which batched arithmetic may pick the other candidate
 
 
@@ -27,7 +31,7 @@ def _ids(lm, text):
 
 
 def _generate(lm, ids, n=N):
-    return lm.model.generate(torch.tensor([ids]), max_new_tokens=n, do_sample=False)[0, len(ids):].tolist()
+    return lm.model.generate(torch.tensor([ids]), max_new_tokens=n, do_sample=False)[0, len(ids) :].tolist()
 
 
 def _same_or_near_tie(lm, ids, mine, ref):
@@ -73,9 +77,17 @@ def test_the_default_model_batches_and_a_sliding_window_config_would_not(lm):
     from transformers import MistralConfig, MistralForCausalLM
 
     assert batching.batchable(lm.model)
-    windowed = MistralForCausalLM(MistralConfig(vocab_size=64, hidden_size=32, intermediate_size=64,
-                                                num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
-                                                sliding_window=16))
+    windowed = MistralForCausalLM(
+        MistralConfig(
+            vocab_size=64,
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            sliding_window=16,
+        )
+    )
     assert not batching.batchable(windowed)
 
 
@@ -83,8 +95,16 @@ def test_a_dynamic_int8_model_would_not_batch():
     """Its per-tensor input scale spans the whole batch: rows would change each other's replies."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    tiny = LlamaForCausalLM(LlamaConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                                        num_attention_heads=4, num_key_value_heads=2)).eval()
+    tiny = LlamaForCausalLM(
+        LlamaConfig(
+            vocab_size=64,
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+        )
+    ).eval()
     assert batching.batchable(tiny)
     torch.ao.quantization.quantize_dynamic(tiny, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
     assert not batching.batchable(tiny)
@@ -126,9 +146,11 @@ def test_stopping_one_chat_leaves_the_others_going(lm):
     prompts = [_ids(lm, q) for q in (QUESTIONS[0], QUESTIONS[2], QUESTIONS[3])]
     refs = [_generate(lm, ids) for ids in prompts]
     stop = threading.Event()
-    gens = [Generation(lm, prompts[0], Sampling(greedy=True, max_new_tokens=N)),
-            Generation(lm, prompts[1], Sampling(greedy=True, max_new_tokens=N), stop=stop),
-            Generation(lm, prompts[2], Sampling(greedy=True, max_new_tokens=N))]
+    gens = [
+        Generation(lm, prompts[0], Sampling(greedy=True, max_new_tokens=N)),
+        Generation(lm, prompts[1], Sampling(greedy=True, max_new_tokens=N), stop=stop),
+        Generation(lm, prompts[2], Sampling(greedy=True, max_new_tokens=N)),
+    ]
 
     def stopped_after_five(g):
         for step in g:
@@ -136,9 +158,11 @@ def test_stopping_one_chat_leaves_the_others_going(lm):
                 stop.set()
 
     before = _sizes(lm)
-    threads = [threading.Thread(target=_stream, args=(gens[0],)),
-               threading.Thread(target=stopped_after_five, args=(gens[1],)),
-               threading.Thread(target=_stream, args=(gens[2],))]
+    threads = [
+        threading.Thread(target=_stream, args=(gens[0],)),
+        threading.Thread(target=stopped_after_five, args=(gens[1],)),
+        threading.Thread(target=_stream, args=(gens[2],)),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -217,14 +241,18 @@ def test_two_replies_stepped_in_turn_by_one_thread(lm):
 
 def test_a_seeded_sampled_chat_is_the_same_alone_and_in_a_batch(lm):
     ids = _ids(lm, QUESTIONS[2])
-    s = check_sampling(greedy=False, temperature=0.9, top_k=40, top_p=0.95, repetition_penalty=1.1,
-                       max_new_tokens=N, seed=1234)
+    s = check_sampling(
+        greedy=False, temperature=0.9, top_k=40, top_p=0.95, repetition_penalty=1.1, max_new_tokens=N, seed=1234
+    )
     alone = Generation(lm, ids, s).run()
     torch.manual_seed(1234)
-    assert alone.token_ids == lm.model.generate(torch.tensor([ids]), **s.generate_kwargs())[0, len(ids):].tolist()
+    assert alone.token_ids == lm.model.generate(torch.tensor([ids]), **s.generate_kwargs())[0, len(ids) :].tolist()
     other = check_sampling(greedy=False, temperature=1.3, top_k=0, top_p=1.0, max_new_tokens=N, seed=7)
-    gens = [Generation(lm, ids, s), Generation(lm, _ids(lm, QUESTIONS[0]), other),
-            Generation(lm, _ids(lm, QUESTIONS[3]), Sampling(greedy=True, max_new_tokens=N))]
+    gens = [
+        Generation(lm, ids, s),
+        Generation(lm, _ids(lm, QUESTIONS[0]), other),
+        Generation(lm, _ids(lm, QUESTIONS[3]), Sampling(greedy=True, max_new_tokens=N)),
+    ]
     before = _sizes(lm)
     _run_all(gens)
     assert max(_new_sizes(before, _sizes(lm))) == 3

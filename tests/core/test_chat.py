@@ -44,11 +44,24 @@ def test_unknown_mode_and_template_without_slot():
         chat.check_template("User: hello\nAI:")
 
 
-@pytest.mark.parametrize("field,value", [
-    ("temperature", float("nan")), ("temperature", -0.05), ("temperature", 99), ("top_k", -1), ("top_k", 2.5),
-    ("top_p", 0), ("top_p", 1.5), ("repetition_penalty", 10), ("max_new_tokens", 0), ("max_new_tokens", 10**6),
-    ("seed", "abc"), ("seed", -5), ("temperature", "hot"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("temperature", float("nan")),
+        ("temperature", -0.05),
+        ("temperature", 99),
+        ("top_k", -1),
+        ("top_k", 2.5),
+        ("top_p", 0),
+        ("top_p", 1.5),
+        ("repetition_penalty", 10),
+        ("max_new_tokens", 0),
+        ("max_new_tokens", 10**6),
+        ("seed", "abc"),
+        ("seed", -5),
+        ("temperature", "hot"),
+    ],
+)
 def test_nonsense_sampling_numbers_are_refused(field, value):
     with pytest.raises(InputError):
         check_sampling(**{field: value})
@@ -64,11 +77,15 @@ def test_random_seed_spellings():
 def test_history_formats():
     pairs = [["hi", "hello"], ["how are you?", None]]
     assert chat.normalize_history(pairs) == [
-        {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"},
-        {"role": "user", "content": "how are you?"}]
-    messages = [{"role": "user", "content": "q"},
-                {"role": "assistant", "content": "thinking...", "metadata": {"title": "Reasoning"}},
-                {"role": "assistant", "content": [{"type": "text", "text": "a"}]}]
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hello"},
+        {"role": "user", "content": "how are you?"},
+    ]
+    messages = [
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": "thinking...", "metadata": {"title": "Reasoning"}},
+        {"role": "assistant", "content": [{"type": "text", "text": "a"}]},
+    ]
     assert chat.normalize_history(messages) == [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
     with pytest.raises(InputError, match="'system'"):
         chat.normalize_history([{"role": "system", "content": "x"}])
@@ -76,16 +93,19 @@ def test_history_formats():
         chat.normalize_history(["just a string"])
 
 
-@pytest.mark.parametrize("text,opened,expected", [
-    ("Paris.", False, chat.Reasoning(None, "Paris.", True)),
-    ("", False, chat.Reasoning(None, "", True)),
-    ("<think>\nFrance... Paris.\n</think>\n\nParis.", False, chat.Reasoning("France... Paris.", "Paris.", True)),
-    ("  <think>still thinking", False, chat.Reasoning("still thinking", "", False)),
-    ("<think></think>Hi", False, chat.Reasoning("", "Hi", True)),
-    ("the prompt opened it</think>Answer", False, chat.Reasoning("the prompt opened it", "Answer", True)),
-    ("mid-thought", True, chat.Reasoning("mid-thought", "", False)),
-    ("done</think> 答案", True, chat.Reasoning("done", "答案", True)),
-])
+@pytest.mark.parametrize(
+    "text,opened,expected",
+    [
+        ("Paris.", False, chat.Reasoning(None, "Paris.", True)),
+        ("", False, chat.Reasoning(None, "", True)),
+        ("<think>\nFrance... Paris.\n</think>\n\nParis.", False, chat.Reasoning("France... Paris.", "Paris.", True)),
+        ("  <think>still thinking", False, chat.Reasoning("still thinking", "", False)),
+        ("<think></think>Hi", False, chat.Reasoning("", "Hi", True)),
+        ("the prompt opened it</think>Answer", False, chat.Reasoning("the prompt opened it", "Answer", True)),
+        ("mid-thought", True, chat.Reasoning("mid-thought", "", False)),
+        ("done</think> 答案", True, chat.Reasoning("done", "答案", True)),
+    ],
+)
 def test_split_reasoning(text, opened, expected):
     assert chat.split_reasoning(text, opened_by_prompt=opened) == expected
 
@@ -156,8 +176,10 @@ def test_model_without_chat_template_gets_a_clear_message(tokenizer):
 def test_history_trimming_drops_oldest_turns_with_a_notice(tokenizer):
     history = []
     for i in range(6):
-        history += [{"role": "user", "content": f"Question number {i}: " + "tell me more " * 10},
-                    {"role": "assistant", "content": f"Answer number {i}: " + "here is more " * 10}]
+        history += [
+            {"role": "user", "content": f"Question number {i}: " + "tell me more " * 10},
+            {"role": "assistant", "content": f"Answer number {i}: " + "here is more " * 10},
+        ]
     full = chat.fit_prompt(tokenizer, QUESTION, history, mode="official", budget=10_000)
     assert full.dropped_turns == 0 and full.notice == ""
     budget = full.n_tokens - 100
@@ -167,7 +189,7 @@ def test_history_trimming_drops_oldest_turns_with_a_notice(tokenizer):
     assert p.dropped_tokens == full.n_tokens - p.n_tokens
     assert f"{p.dropped_turns} oldest turn" in p.notice and f"{budget:,}" in p.notice
     # exactly the turns needed: one fewer drop would not fit
-    kept_one_more = chat.build_prompt(tokenizer, QUESTION, history[2 * (p.dropped_turns - 1):], mode="official")
+    kept_one_more = chat.build_prompt(tokenizer, QUESTION, history[2 * (p.dropped_turns - 1) :], mode="official")
     assert kept_one_more.n_tokens > budget
 
 
@@ -192,7 +214,7 @@ def _prompt_ids(tokenizer, text=QUESTION):
 def test_greedy_equals_model_generate_token_for_token(lm):
     ids = _prompt_ids(lm.tokenizer, "Write a short poem about rain.")
     g = Generation(lm, ids, Sampling(greedy=True, max_new_tokens=24)).run()
-    ref = lm.model.generate(torch.tensor([ids]), max_new_tokens=24, do_sample=False)[0, len(ids):].tolist()
+    ref = lm.model.generate(torch.tensor([ids]), max_new_tokens=24, do_sample=False)[0, len(ids) :].tolist()
     assert g.token_ids == ref
     assert g.text == lm.tokenizer.decode([t for t in ref if t != lm.tokenizer.eos_token_id])
 
@@ -200,7 +222,7 @@ def test_greedy_equals_model_generate_token_for_token(lm):
 def test_greedy_stops_at_eos_like_generate(lm):
     ids = _prompt_ids(lm.tokenizer)
     g = Generation(lm, ids, Sampling(greedy=True, max_new_tokens=40)).run()
-    ref = lm.model.generate(torch.tensor([ids]), max_new_tokens=40, do_sample=False)[0, len(ids):].tolist()
+    ref = lm.model.generate(torch.tensor([ids]), max_new_tokens=40, do_sample=False)[0, len(ids) :].tolist()
     assert g.token_ids == ref and g.finish_reason == "eos" and ref[-1] == lm.tokenizer.eos_token_id
     assert "Paris" in g.text and "<|im_end|>" not in g.text
     assert g.time_to_first_token is not None and g.time_to_first_token <= g.seconds
@@ -208,12 +230,13 @@ def test_greedy_stops_at_eos_like_generate(lm):
 
 def test_seed_reproduces_a_sampled_reply_and_matches_generate(lm):
     ids = _prompt_ids(lm.tokenizer, "Tell me a story.")
-    s = check_sampling(greedy=False, temperature=0.9, top_k=40, top_p=0.95, repetition_penalty=1.1,
-                       max_new_tokens=20, seed=1234)
+    s = check_sampling(
+        greedy=False, temperature=0.9, top_k=40, top_p=0.95, repetition_penalty=1.1, max_new_tokens=20, seed=1234
+    )
     a, b = Generation(lm, ids, s).run(), Generation(lm, ids, s).run()
     assert a.token_ids == b.token_ids and a.seed == 1234
     torch.manual_seed(1234)
-    ref = lm.model.generate(torch.tensor([ids]), **s.generate_kwargs())[0, len(ids):].tolist()
+    ref = lm.model.generate(torch.tensor([ids]), **s.generate_kwargs())[0, len(ids) :].tolist()
     assert a.token_ids == ref
     other = Generation(lm, ids, Sampling(**{**s.__dict__, "seed": 99})).run()
     assert other.token_ids != a.token_ids
@@ -229,8 +252,12 @@ def test_random_seed_is_reported_and_replays(lm):
 
 def test_stop_ends_generation_before_the_next_token(lm):
     stop = threading.Event()
-    g = Generation(lm, _prompt_ids(lm.tokenizer, "Count from one to one hundred."),
-                   Sampling(greedy=True, max_new_tokens=50), stop=stop)
+    g = Generation(
+        lm,
+        _prompt_ids(lm.tokenizer, "Count from one to one hundred."),
+        Sampling(greedy=True, max_new_tokens=50),
+        stop=stop,
+    )
     for step in g:
         if step.index == 2:
             stop.set()
@@ -251,8 +278,9 @@ def test_abandoned_iteration_computes_nothing_more(lm):
 
 
 def test_length_limit(lm):
-    g = Generation(lm, _prompt_ids(lm.tokenizer, "Count from one to one hundred."),
-                   Sampling(greedy=True, max_new_tokens=5)).run()
+    g = Generation(
+        lm, _prompt_ids(lm.tokenizer, "Count from one to one hundred."), Sampling(greedy=True, max_new_tokens=5)
+    ).run()
     assert g.finish_reason == "length" and len(g.token_ids) == 5 and len(g.steps) == 5
 
 
@@ -272,8 +300,11 @@ def test_step_probabilities_equal_a_direct_forward_pass(lm):
 
 
 def test_pieces_rebuild_multibyte_text(lm):
-    g = Generation(lm, chat.build_prompt(lm.tokenizer, "請用中文回答：你好嗎？", mode="official").ids,
-                   Sampling(greedy=True, max_new_tokens=16)).run()
+    g = Generation(
+        lm,
+        chat.build_prompt(lm.tokenizer, "請用中文回答：你好嗎？", mode="official").ids,
+        Sampling(greedy=True, max_new_tokens=16),
+    ).run()
     assert "".join(s.piece for s in g.steps) == g.text.rstrip("\ufffd")
     assert all("\ufffd" not in s.piece for s in g.steps)
 
@@ -285,8 +316,14 @@ def test_empty_prompt_is_refused(lm):
 
 def test_code_snippet_runs_the_same_greedy_reply(lm, capsys):
     messages = [{"role": "user", "content": QUESTION}]
-    code = chat.code_snippet("HuggingFaceTB/SmolLM2-135M-Instruct", messages, "official", chat.HOMEMADE_PRESET,
-                             Sampling(greedy=True, max_new_tokens=12).generate_kwargs(), None)
+    code = chat.code_snippet(
+        "HuggingFaceTB/SmolLM2-135M-Instruct",
+        messages,
+        "official",
+        chat.HOMEMADE_PRESET,
+        Sampling(greedy=True, max_new_tokens=12).generate_kwargs(),
+        None,
+    )
     assert "apply_chat_template" in code and "do_sample=False" in code and "max_new_tokens=12" in code
     home = chat.code_snippet("x/y", messages, "homemade", chat.HOMEMADE_PRESET, {"max_new_tokens": 5}, 7)
     assert "使用者說：What is the capital of France?\\nAI回答：" in home and "torch.manual_seed" not in home
@@ -294,16 +331,19 @@ def test_code_snippet_runs_the_same_greedy_reply(lm, capsys):
     # and prints the reply the app generates.
     code = code.replace("'HuggingFaceTB/SmolLM2-135M-Instruct'", repr(lm.model.name_or_path))
     exec(compile(code, "<snippet>", "exec"), {"__name__": "snippet"})  # noqa: S102 - the code the tab shows
-    direct = Generation(lm, chat.build_prompt(lm.tokenizer, QUESTION, mode="official").ids,
-                        Sampling(greedy=True, max_new_tokens=12)).run()
+    direct = Generation(
+        lm, chat.build_prompt(lm.tokenizer, QUESTION, mode="official").ids, Sampling(greedy=True, max_new_tokens=12)
+    ).run()
     assert capsys.readouterr().out == direct.text + "\n"
 
 
 def test_the_page_words_the_trimming_notice_from_numbers(tokenizer):
     from playground.words import chat as words
 
-    history = [{"role": "user", "content": "tell me a long story " * 5},
-               {"role": "assistant", "content": "once upon a time " * 5}] * 3
+    history = [
+        {"role": "user", "content": "tell me a long story " * 5},
+        {"role": "assistant", "content": "once upon a time " * 5},
+    ] * 3
     p = chat.fit_prompt(tokenizer, "and then?", history, budget=60)
     assert p.dropped_turns >= 1 and p.budget == 60
     full = p.n_tokens + p.dropped_tokens
@@ -319,6 +359,8 @@ def test_a_reply_cut_at_the_limit_says_so_in_the_page_language():
 
     assert words.after_reply("", "eos", 12, "en") == "" and words.after_reply("x", "eos", 12, "zh-Hant") == "x"
     assert words.after_reply("", "length", 12, "en") == (
-        "The reply stopped at the limit of 12 new tokens: the model had not ended its turn.")
+        "The reply stopped at the limit of 12 new tokens: the model had not ended its turn."
+    )
     assert words.after_reply("✂️ trimmed", "length", 3, "zh-Hans") == (
-        "✂️ trimmed\n\n回复到了 3 个新词元的上限就停了：模型还没有结束自己的回合。")
+        "✂️ trimmed\n\n回复到了 3 个新词元的上限就停了：模型还没有结束自己的回合。"
+    )

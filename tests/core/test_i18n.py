@@ -30,7 +30,7 @@ CODE = re.compile(r"^(auto|cpu|cuda|mps|[a-z]+\d[a-z0-9_]*)$")  # float32, bf16,
 KNOWN_UNTRANSLATED: set[str] = {
     # The VRAM hardware list is worded by words.vram.device_label (names and sizes kept, a few words replaced)
     # on every language switch, not through one key per label.
-    "Dropdown.choice: 'Custom size' (no i18n key)",
+    "Dropdown.choice: 'Custom size' (no i18n key)"
 }
 
 

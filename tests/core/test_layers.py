@@ -69,8 +69,12 @@ def test_norms_and_next_layer_cosines(direct, hs):
     assert stats.shapes == tuple((1, T, 576) for _ in range(31))
     want_norms = torch.stack([h[0].norm(dim=-1) for h in out.hidden_states])
     torch.testing.assert_close(torch.tensor(stats.norms), want_norms, rtol=1e-5, atol=1e-4)
-    want_cos = torch.stack([torch.nn.functional.cosine_similarity(a[0], b[0], dim=-1)
-                            for a, b in zip(out.hidden_states[:-1], out.hidden_states[1:])])
+    want_cos = torch.stack(
+        [
+            torch.nn.functional.cosine_similarity(a[0], b[0], dim=-1)
+            for a, b in zip(out.hidden_states[:-1], out.hidden_states[1:])
+        ]
+    )
     torch.testing.assert_close(torch.tensor(stats.next_cosine), want_cos, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(torch.tensor(stats.mean_next_cosine), want_cos.mean(dim=1), rtol=1e-5, atol=1e-5)
 
@@ -123,7 +127,7 @@ def test_lens_at_one_position_ranks_the_target(lm, direct, hs):
     rome = lm.tokenizer(" Rome", add_special_tokens=False)["input_ids"][0]
     assert at.target_id == rome and at.position == hs.states.shape[1] - 1
     logits = _direct_lens(lm, out)[:, -1]  # (layers+1, V)
-    want_ranks = ((logits > logits[:, rome:rome + 1]).sum(dim=-1) + 1).tolist()
+    want_ranks = ((logits > logits[:, rome : rome + 1]).sum(dim=-1) + 1).tolist()
     assert [x.target_rank for x in at.layers] == want_ranks
     assert at.layers[-1].target_rank == 1
     want_p = logits.softmax(dim=-1)[:, rome]
@@ -151,8 +155,18 @@ def test_lens_at_refuses_bad_position_and_multi_token_target(lm, hs):
 
 def test_json_result_has_the_documented_fields(lm, hs):
     j = ly.to_json(ly.layer_stats(hs), ly.logit_lens(lm, hs), ly.lens_at(lm, hs))
-    assert set(j) == {"tokens", "n_layers", "hidden_state_shapes", "last_is_normed", "norms", "next_layer_cosine",
-                      "mean_next_layer_cosine", "lens", "lens_at_position", "byte_pieces"}
+    assert set(j) == {
+        "tokens",
+        "n_layers",
+        "hidden_state_shapes",
+        "last_is_normed",
+        "norms",
+        "next_layer_cosine",
+        "mean_next_layer_cosine",
+        "lens",
+        "lens_at_position",
+        "byte_pieces",
+    }
     assert j["n_layers"] == 30 and len(j["norms"]) == 31 and len(j["next_layer_cosine"]) == 30
 
 
@@ -163,8 +177,15 @@ def test_lens_of_an_untied_bfloat16_model_equals_its_logits(lm):
     from transformers import LlamaConfig, LlamaForCausalLM
 
     torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=len(lm.tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=3,
-                      num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=False)
+    cfg = LlamaConfig(
+        vocab_size=len(lm.tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=3,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        tie_word_embeddings=False,
+    )
     model = LlamaForCausalLM(cfg).to(torch.bfloat16).eval()
     tiny = SimpleNamespace(model=model, tokenizer=lm.tokenizer, name="tiny", input_device=torch.device("cpu"))
     hs = ly.hidden_states(tiny, TEXT)

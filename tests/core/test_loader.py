@@ -31,11 +31,14 @@ def test_default_model_is_the_embedded_gguf():
     assert resolve("smollm2-135m-instruct") == src  # case-insensitive catalog names
 
 
-@pytest.mark.parametrize("name, kind, location", [
-    ("HuggingFaceTB/SmolLM2-135M-Instruct", "hub", "HuggingFaceTB/SmolLM2-135M-Instruct"),
-    ("DeepSeek-R1-Distill-Qwen-1.5B", "hub", "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"),
-    ("someone/some-model", "hub", "someone/some-model"),
-])
+@pytest.mark.parametrize(
+    "name, kind, location",
+    [
+        ("HuggingFaceTB/SmolLM2-135M-Instruct", "hub", "HuggingFaceTB/SmolLM2-135M-Instruct"),
+        ("DeepSeek-R1-Distill-Qwen-1.5B", "hub", "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"),
+        ("someone/some-model", "hub", "someone/some-model"),
+    ],
+)
 def test_resolve_hub_names(name, kind, location):
     src = resolve(name)
     assert (src.kind, src.location) == (kind, location)
@@ -130,8 +133,9 @@ def test_folder_that_is_not_a_causal_lm(tmp_path):
 
 
 def test_folder_that_needs_remote_code(tmp_path):
-    (tmp_path / "config.json").write_text(json.dumps({
-        "model_type": "my_custom_arch", "auto_map": {"AutoConfig": "configuration_x.XConfig"}}))
+    (tmp_path / "config.json").write_text(
+        json.dumps({"model_type": "my_custom_arch", "auto_map": {"AutoConfig": "configuration_x.XConfig"}})
+    )
     with pytest.raises(RemoteCodeError, match="needs Python code from its repository") as info:
         ModelLoader().get(str(tmp_path))
     assert "PLAYGROUND_TRUST_REMOTE_CODE=1" in str(info.value)
@@ -142,16 +146,20 @@ def test_gated_message_says_how_to_set_the_token_and_never_echoes_it(monkeypatch
     monkeypatch.setattr(config, "HF_TOKEN_SET", False)
     src = resolve("Llama-3.2-1B-Instruct")
     # What transformers raises for a gated repo without access: an OSError wrapping the Hub's error.
-    raised = OSError("You are trying to access a gated repo.\nMake sure to have access to it at "
-                     "https://huggingface.co/meta-llama/Llama-3.2-1B-Instruct.\n401 Client Error.")
+    raised = OSError(
+        "You are trying to access a gated repo.\nMake sure to have access to it at "
+        "https://huggingface.co/meta-llama/Llama-3.2-1B-Instruct.\n401 Client Error."
+    )
     err = loader.translate_load_error(src, raised)
     assert isinstance(err, GatedModelError)
     assert "HF_TOKEN" in str(err) and "hf_secret_value" not in str(err)
 
 
 def test_unknown_hub_repo_message():
-    raised = OSError("nobody/nothing is not a local folder and is not a valid model identifier listed on "
-                     "'https://huggingface.co/models'")
+    raised = OSError(
+        "nobody/nothing is not a local folder and is not a valid model identifier listed on "
+        "'https://huggingface.co/models'"
+    )
     err = loader.translate_load_error(resolve("nobody/nothing"), raised)
     assert isinstance(err, UnknownModelError) and "nobody/nothing" in str(err)
 
@@ -242,5 +250,6 @@ def test_bad_choices_get_clear_messages():
     with pytest.raises(ModelLoadError, match="choose device cpu and dtype float32"):
         ModelLoader().get(ModelChoice(dtype="bfloat16", quantization="int8"))
     with pytest.raises(ModelLoadError, match="not available on this machine"):
-        ModelLoader().get(ModelChoice(device="cuda")) if not torch.cuda.is_available() else \
-            ModelLoader().get(ModelChoice(device="mps"))
+        ModelLoader().get(ModelChoice(device="cuda")) if not torch.cuda.is_available() else ModelLoader().get(
+            ModelChoice(device="mps")
+        )

@@ -28,9 +28,13 @@ WAIT = 300  # seconds at most for the other thread (loads on a busy 2-core machi
 
 
 def _reference(lm: Any, ids: list[int]) -> list[int]:
-    out = lm.model.generate(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
-                            max_new_tokens=N_NEW, do_sample=False)
-    return out[0, len(ids):].tolist()
+    out = lm.model.generate(
+        torch.tensor([ids]),
+        attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+        max_new_tokens=N_NEW,
+        do_sample=False,
+    )
+    return out[0, len(ids) :].tolist()
 
 
 def _chat_under_pressure(loader: ModelLoader, ids: list[int], pressure: Any) -> tuple[Any, Generation, list]:

@@ -31,8 +31,16 @@ def test_spec_of_the_loaded_model_matches_its_tensors(lm: Any) -> None:
     assert spec.tied and spec.lm_head_params == 0
     assert spec.embedding_params == cfg.vocab_size * cfg.hidden_size
     assert (spec.n_heads, spec.n_kv_heads, spec.head_dim) == (9, 3, 64)  # grouped-query attention
-    assert spec.n_params == count_params(spec.n_layers, spec.hidden, spec.n_heads, spec.n_kv_heads, spec.head_dim,
-                                         spec.intermediate, spec.vocab, spec.tied)
+    assert spec.n_params == count_params(
+        spec.n_layers,
+        spec.hidden,
+        spec.n_heads,
+        spec.n_kv_heads,
+        spec.head_dim,
+        spec.intermediate,
+        spec.vocab,
+        spec.tied,
+    )
 
 
 def test_inference_estimate_within_15_percent(lm: Any) -> None:
@@ -62,9 +70,13 @@ def test_training_runs_on_a_private_copy_while_others_use_the_shared_model(lm: A
         while not done.is_set():
             with torch.inference_mode():
                 logits = lm.model(input_ids=ids, use_cache=False).logits
-            seen.append((torch.equal(logits, reference),
-                         all(p.requires_grad == flags[n] for n, p in params.items()),
-                         all(p.grad is None for p in params.values())))
+            seen.append(
+                (
+                    torch.equal(logits, reference),
+                    all(p.requires_grad == flags[n] for n, p in params.items()),
+                    all(p.grad is None for p in params.values()),
+                )
+            )
             started.set()
 
     worker = threading.Thread(target=other_request)

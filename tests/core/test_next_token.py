@@ -39,8 +39,9 @@ def test_logits_to_keep_gives_the_full_forward_last_row(lm):
 
 def test_chat_template_option_equals_apply_chat_template(tokenizer):
     ids = prompt_ids(tokenizer, "hi", chat_template=True)
-    direct = tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], add_generation_prompt=True,
-                                           tokenize=True, return_dict=True)["input_ids"]
+    direct = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "hi"}], add_generation_prompt=True, tokenize=True, return_dict=True
+    )["input_ids"]
     assert ids == list(direct)
     assert tokenizer.decode(ids).endswith("<|im_start|>assistant\n")
 
@@ -51,9 +52,10 @@ def test_entropy_in_bits(one_plus_one, tokenizer):
     assert sampling_view(one_plus_one, tokenizer).entropy_bits == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.parametrize("temperature, top_k, top_p", [
-    (1.0, 0, 1.0), (0.7, 10, 0.9), (1.5, 0, 0.5), (0.3, 3, 1.0), (1.0, 50, 0.95), (2.0, 1, 1.0),
-])
+@pytest.mark.parametrize(
+    "temperature, top_k, top_p",
+    [(1.0, 0, 1.0), (0.7, 10, 0.9), (1.5, 0, 0.5), (0.3, 3, 1.0), (1.0, 50, 0.95), (2.0, 1, 1.0)],
+)
 def test_keep_mask_matches_transformers_warpers(one_plus_one, temperature, top_k, top_p):
     scores = one_plus_one[None].clone()
     warpers = [TemperatureLogitsWarper(temperature)]
@@ -87,10 +89,18 @@ def test_temperature_zero_is_greedy(one_plus_one, tokenizer):
     assert math.isclose(view.tempered_entropy_bits, 0.0, abs_tol=1e-12)
 
 
-@pytest.mark.parametrize("temperature, top_k, top_p, message", [
-    (-1, 0, 1.0, "Temperature"), (6, 0, 1.0, "Temperature"), (float("nan"), 0, 1.0, "Temperature"),
-    (1, -3, 1.0, "Top-k"), (1, 10**9, 1.0, "Top-k"), (1, 0, 0.0, "Top-p"), (1, 0, 1.5, "Top-p"),
-])
+@pytest.mark.parametrize(
+    "temperature, top_k, top_p, message",
+    [
+        (-1, 0, 1.0, "Temperature"),
+        (6, 0, 1.0, "Temperature"),
+        (float("nan"), 0, 1.0, "Temperature"),
+        (1, -3, 1.0, "Top-k"),
+        (1, 10**9, 1.0, "Top-k"),
+        (1, 0, 0.0, "Top-p"),
+        (1, 0, 1.5, "Top-p"),
+    ],
+)
 def test_out_of_range_sampling_settings_are_refused(one_plus_one, tokenizer, temperature, top_k, top_p, message):
     with pytest.raises(InputError, match=message):
         sampling_view(one_plus_one, tokenizer, temperature, top_k, top_p)
@@ -112,8 +122,11 @@ def test_the_tab_words_its_result_in_the_page_language(lm):
     chart, table, summary, pick, _text, _code, result, _state = zh
     assert table["headers"] == ["名次", "編號", "詞元", "文字", "機率", "logit", "p(T)", "保留", "最終機率"]
     assert en[1]["headers"] == ["rank", "id", "token", "text", "probability", "logit", "p(T)", "kept", "final p"]
-    assert [row[7] for row in table["data"]] == ["是", "否", "否"] and [row[7] for row in en[1]["data"]] == \
-        ["yes", "no", "no"]
+    assert [row[7] for row in table["data"]] == ["是", "否", "否"] and [row[7] for row in en[1]["data"]] == [
+        "yes",
+        "no",
+        "no",
+    ]
     assert summary.startswith("輸入 **4** 個詞元，溫度 1 時的熵為") and "只有 **1** 個詞元通過 top-k/top-p" in summary
     assert chart.layout.title.text.startswith("下一個詞元的候選<br>")
     assert [d.name for d in chart.data] == ["調溫前（T=1）", "調溫後（T=0.5）", "top-k / top-p 之後（重新歸一化）"]

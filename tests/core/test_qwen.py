@@ -23,14 +23,17 @@ def test_the_chinese_examples_use_an_embedded_catalog_model():
 # ----------------------------------------------------------------------- byte pieces, edge cases first
 
 
-@pytest.mark.parametrize("text, want", [
-    ("", []),
-    ("apple", []),
-    ("果", []),  # one whole character
-    ("蘋果", [0, 1, 2]),  # 蘋 -> three single bytes, 果 whole
-    ("大家好", [1, 2, 3, 4]),  # 大 whole; 家 and 好 two pieces each
-    ("👩‍💻", [0, 1, 2, 3, 4, 5, 6, 7]),  # 11 bytes in 8 pieces, none a whole character
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("", []),
+        ("apple", []),
+        ("果", []),  # one whole character
+        ("蘋果", [0, 1, 2]),  # 蘋 -> three single bytes, 果 whole
+        ("大家好", [1, 2, 3, 4]),  # 大 whole; 家 and 好 two pieces each
+        ("👩‍💻", [0, 1, 2, 3, 4, 5, 6, 7]),  # 11 bytes in 8 pieces, none a whole character
+    ],
+)
 def test_byte_pieces_on_smollm2(tokenizer, text, want):
     ids = tokenizer(text, add_special_tokens=False)["input_ids"]
     assert byte_pieces(tokenizer, ids) == want
@@ -49,8 +52,14 @@ def test_qwen_loads_offline_with_its_exact_parameter_count(qwen):
     assert qwen.name == "Qwen2.5-Coder-0.5B-Instruct" and qwen.source.kind == "gguf"
     assert qwen.n_params == sum(p.numel() for p in qwen.model.parameters()) == 630_167_424
     cfg = qwen.model.config
-    assert (cfg.model_type, cfg.num_hidden_layers, cfg.hidden_size, cfg.num_attention_heads,
-            cfg.num_key_value_heads, cfg.vocab_size) == ("qwen2", 24, 896, 14, 2, 151936)
+    assert (
+        cfg.model_type,
+        cfg.num_hidden_layers,
+        cfg.hidden_size,
+        cfg.num_attention_heads,
+        cfg.num_key_value_heads,
+        cfg.vocab_size,
+    ) == ("qwen2", 24, 896, 14, 2, 151936)
     # The GGUF file carries its own output matrix: lm_head is not tied (494,032,768 + 151,936 x 896).
     assert qwen.model.get_output_embeddings().weight is not qwen.model.get_input_embeddings().weight
     assert get_loader().get("Qwen2.5-Coder-0.5B-Instruct") is qwen

@@ -20,8 +20,12 @@ def test_the_one_table_of_ranges():
         "repetition_penalty": (1.0, 2.0, 0.05, 1.0, 1.0),
     }
     cap = config.settings().limits.max_new_tokens
-    assert sampling.ranges()["max_new_tokens"].slider() == {"minimum": 1, "maximum": cap, "step": 1,
-                                                            "value": min(256, cap)}
+    assert sampling.ranges()["max_new_tokens"].slider() == {
+        "minimum": 1,
+        "maximum": cap,
+        "step": 1,
+        "value": min(256, cap),
+    }
     assert RANGES["top_p"].slider(value=1.0)["value"] == 1.0
 
 
@@ -30,8 +34,17 @@ def test_sampling_defaults_are_the_tables():
     assert (s.temperature, s.top_k, s.top_p) == (0.7, 50, 0.9)
 
 
-@pytest.mark.parametrize("name, value", [("temperature", 2.05), ("temperature", -0.01), ("top_k", 201),
-                                         ("top_p", 0.0), ("repetition_penalty", 0.9), ("repetition_penalty", 2.1)])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("temperature", 2.05),
+        ("temperature", -0.01),
+        ("top_k", 201),
+        ("top_p", 0.0),
+        ("repetition_penalty", 0.9),
+        ("repetition_penalty", 2.1),
+    ],
+)
 def test_values_just_outside_the_table_are_refused(name, value):
     with pytest.raises(InputError, match="must be between"):
         check_sampling(**{name: value})
@@ -51,7 +64,11 @@ def test_temperature_zero_is_greedy_in_chat_too():
 def test_processors_are_transformers_in_generate_order():
     s = Sampling(greedy=False, temperature=0.9, top_k=40, top_p=0.95, repetition_penalty=1.1)
     assert [type(p).__name__ for p in processors(s)] == [
-        "RepetitionPenaltyLogitsProcessor", "TemperatureLogitsWarper", "TopKLogitsWarper", "TopPLogitsWarper"]
+        "RepetitionPenaltyLogitsProcessor",
+        "TemperatureLogitsWarper",
+        "TopKLogitsWarper",
+        "TopPLogitsWarper",
+    ]
     assert [type(p).__name__ for p in processors(Sampling(greedy=False, temperature=1.0, top_k=0, top_p=1.0))] == []
 
 

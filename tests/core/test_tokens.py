@@ -100,9 +100,9 @@ def test_differing_marks_tokens_cut_differently(tokenizer):
     assert marks_a == [True, True] and marks_b == [False]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("", "empty"), ("   \n ", "only whitespace"), ("a\x07b", r"U\+0007"), ("x" * 11, "limit"),
-])
+@pytest.mark.parametrize(
+    "bad, message", [("", "empty"), ("   \n ", "only whitespace"), ("a\x07b", r"U\+0007"), ("x" * 11, "limit")]
+)
 def test_check_text_refuses_bad_input(bad, message):
     with pytest.raises(InputError, match=message):
         check_text(bad, max_chars=10)

@@ -10,15 +10,18 @@ from playground.core.validation import check_text, choice, number
 from playground.errors import InputError
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "The text is empty: type something first."),
-    (None, "The text is empty: type something first."),
-    ("  \n\t ", "The text is empty: it is only whitespace. Type some words."),
-    ("a\x85b", "The text contains a control character (U+0085) at position 1; remove it."),  # C1 NEL
-    ("a\x07b", "The text contains a control character (U+0007) at position 1; remove it."),
-    ("\x7f", "The text contains a control character (U+007F) at position 0; remove it."),
-    (42, "The text must be text, got int."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "The text is empty: type something first."),
+        (None, "The text is empty: type something first."),
+        ("  \n\t ", "The text is empty: it is only whitespace. Type some words."),
+        ("a\x85b", "The text contains a control character (U+0085) at position 1; remove it."),  # C1 NEL
+        ("a\x07b", "The text contains a control character (U+0007) at position 1; remove it."),
+        ("\x7f", "The text contains a control character (U+007F) at position 0; remove it."),
+        (42, "The text must be text, got int."),
+    ],
+)
 def test_refused_texts_say_why(text, message):
     with pytest.raises(InputError) as err:
         check_text(text)
@@ -54,16 +57,19 @@ def test_every_caller_gives_the_same_verdict_on_u0085():
     assert tokens.check_text("a\tb", 10) == chat.check_text("a\tb") == "a\tb"
 
 
-@pytest.mark.parametrize("value, message", [
-    (float("nan"), "Top-k must be between 0 and 200, got nan."),
-    (float("inf"), "Top-k must be between 0 and 200, got inf."),
-    (-1, "Top-k must be between 0 and 200, got -1."),
-    (201, "Top-k must be between 0 and 200, got 201."),
-    (2.5, "Top-k must be a whole number, got 2.5."),
-    ("hot", "Top-k must be a number, got 'hot'."),
-    (None, "Top-k must be a number, got None."),
-    (True, "Top-k must be a number, got True."),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (float("nan"), "Top-k must be between 0 and 200, got nan."),
+        (float("inf"), "Top-k must be between 0 and 200, got inf."),
+        (-1, "Top-k must be between 0 and 200, got -1."),
+        (201, "Top-k must be between 0 and 200, got 201."),
+        (2.5, "Top-k must be a whole number, got 2.5."),
+        ("hot", "Top-k must be a number, got 'hot'."),
+        (None, "Top-k must be a number, got None."),
+        (True, "Top-k must be a number, got True."),
+    ],
+)
 def test_refused_numbers_name_the_value(value, message):
     with pytest.raises(InputError) as err:
         number("Top-k", value, 0, 200, integer=True)

@@ -34,8 +34,11 @@ def figure_words(fig) -> str:
 
 
 def table_words(table: dict) -> str:
-    return " | ".join(table["headers"]) + " | " + " | ".join(str(c) for row in table["data"] for c in row
-                                                                if isinstance(c, str) and not c.startswith("<"))
+    return (
+        " | ".join(table["headers"])
+        + " | "
+        + " | ".join(str(c) for row in table["data"] for c in row if isinstance(c, str) and not c.startswith("<"))
+    )
 
 
 # --------------------------------------------------------------------------- edge cases first
@@ -86,8 +89,13 @@ def test_tokenizer_results_in_chinese_have_no_english_sentence(lm, lang):
     html, _data = run_compare(model, config.settings().chinese_model, "大家好", False, lang)
     assert english_in(html, (model, config.settings().chinese_model)) == []
     assert english_in(html.split("<table")[1].split(">", 1)[1]) == []  # the token-tax table, its hover aside
-    assert table["headers"] == {"zh-Hant": ["#", "編號", "原始詞元", "位元組", "文字", "對應原文"],
-                                "zh-Hans": ["#", "编号", "原始词元", "字节", "文本", "对应原文"]}[lang]
+    assert (
+        table["headers"]
+        == {
+            "zh-Hant": ["#", "編號", "原始詞元", "位元組", "文字", "對應原文"],
+            "zh-Hans": ["#", "编号", "原始词元", "字节", "文本", "对应原文"],
+        }[lang]
+    )
 
 
 def test_tokenizer_results_in_english_keep_their_words(lm):
@@ -116,10 +124,12 @@ def test_neighbours_summary_in_english_is_unchanged(lm):
     from playground.tabs.neighbors import embedding_neighbors
 
     summary, bar, _s, table, _c, _r = embedding_neighbors(lm.name, "蘋果", 3, "mean", "input")
-    assert summary == (f"**'蘋果'** is **4** tokens for {lm.name}: `<0xE8>` (179) `<0x98>` (242) `<0x8B>` (229) "
-                       "`果` (43774). Searched with the mean of the pieces' vectors against all **49,152** rows "
-                       "(576 dimensions), the query's own tokens left out. This model ties `lm_head` to "
-                       "`embed_tokens`, so both spaces are one table.")
+    assert summary == (
+        f"**'蘋果'** is **4** tokens for {lm.name}: `<0xE8>` (179) `<0x98>` (242) `<0x8B>` (229) "
+        "`果` (43774). Searched with the mean of the pieces' vectors against all **49,152** rows "
+        "(576 dimensions), the query's own tokens left out. This model ties `lm_head` to "
+        "`embed_tokens`, so both spaces are one table."
+    )
     assert table["data"][0][0] == "mean of 4 pieces" and bar.layout.title.text.startswith("Nearest tokens to '蘋果'")
 
 
@@ -127,8 +137,9 @@ def test_neighbours_summary_in_english_is_unchanged(lm):
 def test_layers_results_in_chinese_have_no_english_sentence(lm, target):
     from playground.tabs.layers import layer_representations
 
-    out = layer_representations(lm.name, "The capital of France is Paris, and the capital of Italy is", -1, target,
-                                "zh-Hans")
+    out = layer_representations(
+        lm.name, "The capital of France is Paris, and the capital of Italy is", -1, target, "zh-Hans"
+    )
     summary, shapes, *figures, lens_table, _code, _result = out
     assert english_in(summary, (lm.name,)) == []
     assert english_in(" | ".join(figure_words(f) for f in figures)) == []
@@ -139,17 +150,20 @@ def test_layers_results_in_chinese_have_no_english_sentence(lm, target):
 def test_layers_summary_in_english_is_unchanged(lm):
     from playground.tabs.layers import layer_representations
 
-    summary, shapes, *_ = layer_representations(lm.name, "The capital of France is Paris, and the capital of Italy is",
-                                                -1, " Rome")
-    assert summary == (f"**13** tokens through **30** layers of {lm.name}: `output_hidden_states` gives **31** "
-                       "tensors of shape (1, 13, 576), the embedding output first; the last has already been through "
-                       "the final norm, so the lens applies that norm to all the others only. Tracked token: "
-                       "`␣Rome` (id 7268) after `␣is` at position 12: rank 1 at the last layer; it first enters "
-                       "the top 10 at layer 29.")
+    summary, shapes, *_ = layer_representations(
+        lm.name, "The capital of France is Paris, and the capital of Italy is", -1, " Rome"
+    )
+    assert summary == (
+        f"**13** tokens through **30** layers of {lm.name}: `output_hidden_states` gives **31** "
+        "tensors of shape (1, 13, 576), the embedding output first; the last has already been through "
+        "the final norm, so the lens applies that norm to all the others only. Tracked token: "
+        "`␣Rome` (id 7268) after `␣is` at position 12: rank 1 at the last layer; it first enters "
+        "the top 10 at layer 29."
+    )
     assert shapes["headers"][1] == "what" and shapes["data"][0][:2] == [0, "embedding output"]
 
 
 def test_token_spans_keep_one_class_per_token(tokenizer):
     html = token_spans(tokenize(tokenizer, "i am good"), [False, True, False], "zh-Hant")
     assert html.count('class="tok"') == 2 and html.count('class="tok diff"') == 1
-    assert token_spans(tokenize(tokenizer, "")) .endswith("<em>(no tokens)</em></div>")
+    assert token_spans(tokenize(tokenizer, "")).endswith("<em>(no tokens)</em></div>")

@@ -33,15 +33,7 @@ from playground.core.vram.arithmetic import (
     zero_model_states,
 )
 from playground.core.vram.fixes import Change, Fix
-from playground.core.vram.form import (
-    FIELD_NAMES,
-    FIELD_TYPES,
-    SOURCES,
-    VramForm,
-    api_signature,
-    from_call,
-    to_inputs,
-)
+from playground.core.vram.form import FIELD_NAMES, FIELD_TYPES, SOURCES, VramForm, api_signature, from_call, to_inputs
 from playground.core.vram.formats import (
     CHECKPOINTING,
     DTYPE_BYTES,
