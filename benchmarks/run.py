@@ -1,8 +1,8 @@
 """Run every benchmark, one after another, each in a fresh Python process, and record the results.
 
 `python -m benchmarks.run` (or `make bench`) writes benchmarks/RESULTS.md and benchmarks/results.json;
-`python -m benchmarks.run bench_chat` runs one; `python -m benchmarks.run --render` rewrites RESULTS.md from
-results.json.
+`python -m benchmarks.run bench_chat` runs one and replaces its entry in results.json, keeping the others;
+`python -m benchmarks.run --render` rewrites RESULTS.md from results.json.
 Each module's run() measures its figures side by side with their references in one process, so
 ratios hold even when the machine's speed varies between runs. Run it on an otherwise idle machine.
 """
@@ -82,7 +82,9 @@ def to_markdown(results: dict, meta: dict) -> str:
 
 
 def main(modules: tuple[str, ...] = MODULES) -> None:
-    results = {}
+    saved = HERE / "results.json"
+    # A partial run updates its own entries; the whole run starts afresh. Either way the order is MODULES'.
+    results = json.loads(saved.read_text())["results"] if modules != MODULES and saved.exists() else {}
     for name in modules:
         if not (HERE / f"{name}.py").exists():
             continue
@@ -96,7 +98,9 @@ def main(modules: tuple[str, ...] = MODULES) -> None:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
     }
-    (HERE / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
+    order = {name: i for i, name in enumerate(MODULES)}
+    results = dict(sorted(results.items(), key=lambda kv: order.get(kv[0], len(order))))
+    saved.write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
     (HERE / "RESULTS.md").write_text(to_markdown(results, meta), encoding="utf-8")
     print(to_markdown(results, meta))
 
