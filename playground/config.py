@@ -75,6 +75,10 @@ class Limits:
     max_input_tokens: int
     max_top_k: int
     max_loaded_models: int
+    max_tree_nodes: int  # generation tree (playground.core.tree): nodes, branches, tokens a branch, samples at once
+    max_tree_branches: int
+    max_branch_tokens: int
+    max_tree_samples: int
 
 
 @dataclass(frozen=True)
