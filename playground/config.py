@@ -49,6 +49,12 @@ SERVER_PORT = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
 
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
 
+# Threads of the llama.cpp engine (playground.engines.llamacpp); default: every core.
+LLAMACPP_THREADS = int(os.environ.get("PLAYGROUND_LLAMACPP_THREADS") or os.cpu_count() or 1)
+
+# More OpenAI-compatible servers for Chat, beside spaces.yaml's `servers`: "name=url name2=url2" (urls end in /v1).
+SERVERS_ENV = os.environ.get("PLAYGROUND_SERVERS", "")
+
 
 @dataclass(frozen=True)
 class CatalogEntry:
@@ -66,6 +72,17 @@ class CatalogEntry:
 
 
 @dataclass(frozen=True)
+class Server:
+    """An OpenAI-compatible server the Chat tab may talk to (engine "served")."""
+
+    name: str  # what the server choice shows
+    url: str  # its base URL, ending in /v1
+    model: str = ""  # the model name to ask for by default
+    key_env: str = ""  # the environment variable that holds its API key (the key itself is never stored here)
+    tokenizer: str = ""  # a model name whose tokenizer renders the prompt view locally (default: `model`)
+
+
+@dataclass(frozen=True)
 class Limits:
     max_input_chars: int
     max_forward_tokens: int
@@ -79,6 +96,8 @@ class Limits:
     max_tree_branches: int
     max_branch_tokens: int
     max_tree_samples: int
+    max_llamacpp_models: int = 2  # llama.cpp instances (file, threads) kept loaded at once (playground.engines)
+    served_timeout_s: int = 30  # seconds a served model may stay silent (connect, first token, between tokens)
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,7 @@ class Settings:
     catalog: tuple[CatalogEntry, ...]
     limits: Limits
     chinese_model: str = ""  # the model the Chinese examples switch to (one that speaks Chinese)
+    servers: tuple[Server, ...] = ()  # spaces.yaml `servers`, then PLAYGROUND_SERVERS
 
     def entry(self, name: str) -> CatalogEntry | None:
         """The catalog entry whose name or Hub id is `name` (case-insensitive), or None."""
@@ -108,6 +128,12 @@ def settings() -> Settings:
     catalog = tuple(CatalogEntry(**m) for m in raw["models"])
     limits = Limits(**{k: _env_int(k, v) for k, v in raw["limits"].items()})
     default = os.environ.get("PLAYGROUND_MODEL") or raw["default_model"]
+    servers = tuple(Server(**s) for s in raw.get("servers") or ())
+    servers += tuple(Server(*item.split("=", 1)) for item in SERVERS_ENV.split() if "=" in item)
     return Settings(
-        default_model=default, catalog=catalog, limits=limits, chinese_model=raw.get("chinese_model") or default
+        default_model=default,
+        catalog=catalog,
+        limits=limits,
+        chinese_model=raw.get("chinese_model") or default,
+        servers=servers,
     )
