@@ -52,6 +52,13 @@ register(
         "render.special_token": ("special token", "特殊詞元", "特殊词元"),
         "render.token_ids": ("token ids", "詞元編號", "词元编号"),
         "render.prompt_string": ("prompt string", "提示字串", "提示字符串"),
+        # Chat roles: the template's own word stays beside the translation (it is what the prompt string shows).
+        "render.role_system": ("system", "系統 system", "系统 system"),
+        "render.role_user": ("user", "使用者 user", "用户 user"),
+        "render.role_assistant": ("assistant", "助理 assistant", "助手 assistant"),
+        "render.role_template": ("template", "模板標記 template", "模板标记 template"),
+        "render.hover_raw": ("raw", "原始", "原始"),
+        "render.hover_top": ("top", "候選", "候选"),
         "render.no_reply": ("(no reply yet)", "（還沒有回覆）", "（还没有回复）"),
         "render.confidence_head": (
             "{n} tokens, mean probability {mean}",
@@ -152,7 +159,8 @@ def prompt_html(
     for i, (tid, raw, piece, role, special) in enumerate(
         zip(prompt.ids, prompt.tokens, pieces, prompt.roles, prompt.special)
     ):
-        title = f"#{i} id {tid} | {role}{' | ' + t('render.special_token', lang) if special else ''} | raw {raw!r}"
+        special_note = " | " + t("render.special_token", lang) if special else ""
+        title = f"#{i} id {tid} | {_role(role, lang)}{special_note} | {t('render.hover_raw', lang)} {raw!r}"
         spans.append(
             _chip(
                 esc(show_piece(raw if special else piece, running=True)),
@@ -162,7 +170,9 @@ def prompt_html(
                 title=title,
             )
         )
-    legend = " ".join(_chip(f"{r}: <b>{prompt.role_counts.get(r, 0)}</b>", ROLE_COLOURS[r]) for r in ROLES)
+    legend = " ".join(
+        _chip(f"{esc(_role(r, lang))}: <b>{prompt.role_counts.get(r, 0)}</b>", ROLE_COLOURS[r]) for r in ROLES
+    )
     counts = t("render.prompt_head", lang, n=prompt.n_tokens, mode=esc(prompt.mode), add=prompt.add_special_tokens)
     head = el(
         "div",
@@ -182,6 +192,12 @@ def prompt_html(
     return el("div", head + warn + el("div", "".join(spans), style="line-height:2") + ids + text, class_="chat-prompt")
 
 
+def _role(role: str, lang: str) -> str:
+    """A chat role worded in `lang` (the template's own word kept); an unknown role as it is."""
+    key = f"render.role_{role}"
+    return t(key, lang) if role in ROLE_COLOURS else role
+
+
 def confidence_colour(p: float) -> str:
     """0 -> red, 0.5 -> yellow, 1 -> green, as a light background."""
     return f"hsl({int(120 * min(1.0, max(0.0, p)))}, 85%, 82%)"
@@ -199,7 +215,7 @@ def confidence_html(tokens: Sequence[TokenConfidence], lang: str = "en") -> str:
                 esc(show_piece(x.text, running=True)),
                 confidence_colour(x.prob),
                 class_="chat-tok",
-                title=f"p = {x.prob:.1%} | id {x.token_id} | top: {alts}",
+                title=f"p = {x.prob:.1%} | id {x.token_id} | {t('render.hover_top', lang)}: {alts}",
             )
         )
     mean = sum(x.prob for x in tokens) / len(tokens)

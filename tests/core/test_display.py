@@ -188,3 +188,19 @@ def test_chat_confidences_write_byte_pieces_alike(lm):
     assert [c.text for c in conf] == [token_text(lm.tokenizer, i) for i in g.token_ids]
     assert any(c.text.startswith("<0x") for c in conf)
     assert not any("\ufffd" in c.text or "\ufffd" in a for c in conf for a, _p in c.alternatives)
+
+
+def test_chat_prompt_and_confidence_views_word_roles_and_hovers_in_the_page_language(lm):
+    """The role legend and the hover texts follow the language; the template's own role word stays beside it."""
+    from playground.core import chat
+    from playground.core.chat import TokenConfidence
+    from playground.render import confidence_html, prompt_html
+
+    prompt = chat.build_prompt(lm.tokenizer, "Hi", system="Be brief.", mode="official")
+    english, chinese = prompt_html(prompt, lang="en"), prompt_html(prompt, lang="zh-Hant")
+    assert "system: <b>" in english and "| raw " in english
+    assert "系統 system: <b>" in chinese and "使用者 user: <b>" in chinese and "| 原始 " in chinese
+    assert "| raw " not in chinese
+    token = TokenConfidence(text="Hi", token_id=1, prob=0.5, alternatives=[("Hello", 0.25)])
+    assert "候选: " in confidence_html([token], lang="zh-Hans")
+    assert "| top: " in confidence_html([token], lang="en") and "候选" not in confidence_html([token], lang="en")
