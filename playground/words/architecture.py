@@ -20,6 +20,7 @@ from playground.core.architecture import (
     weight_sizes,
 )
 from playground.core.config_shape import TEXT_OF_MULTIMODAL, TEXT_PART_ONLY
+from playground.core.hardware import human
 from playground.i18n import register, t
 
 register(
@@ -214,10 +215,6 @@ def notes(shape: ModelShape, lang: str = "en") -> list[str]:
     return []
 
 
-def _gb(n: int) -> str:
-    return f"{n / 1e9:,.2f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB"
-
-
 def summary_markdown(shape: ModelShape, lang: str = "en") -> str:
     """The summary table people read first."""
     kind = attention_kind(shape)
@@ -259,7 +256,7 @@ def summary_markdown(shape: ModelShape, lang: str = "en") -> str:
         ("vocab", t("architecture.tokens", lang, n=f"{shape.vocab:,}")),
         ("context", context),
         ("tied", tied),
-        ("sizes", " · ".join(f"{w.dtype} {_gb(w.bytes)}" for w in weight_sizes(shape))),
+        ("sizes", " · ".join(f"{w.dtype} {human(w.bytes)}" for w in weight_sizes(shape))),
         (
             "groups",
             " · ".join(
