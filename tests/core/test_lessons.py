@@ -1,0 +1,101 @@
+"""Every claim of every lesson step, on each embedded model the step is shown for: the step runs on the real
+model (greedy where it decodes) and each claim its reveal makes must hold. A claim that stops holding (a new
+model, a changed decoder) fails here, and the lesson must change with it.
+
+The Chinese lessons' model (the `qwen` fixture) is slow to load and decode: those tests are marked slow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from playground.core import lesson_runs, lessons
+from playground.i18n import LANGS
+
+EN_STEPS = lessons.steps_for("en")
+ZH_STEPS = lessons.steps_for("zh")
+
+
+def _check(step: lessons.Step, role: str, lm: Any) -> dict[str, Any]:
+    out = lesson_runs.run(step, role, None if step.kind in lesson_runs.NO_WEIGHTS else lm)
+    held = lessons.held(step, role, out.result)
+    assert held, f"{step.id} states no claim for {role}"
+    assert all(held.values()), f"{step.id} on {role}: claims that do not hold: {held}\n{out.result}"
+    answer = step.predict.answer(out.result)
+    if step.predict.options:
+        assert answer in step.predict.options
+    assert step.predict.right(answer, out.result) is True
+    return out.result
+
+
+# ----------------------------------------------------------------------- the data itself
+
+
+def test_the_steps_follow_the_tutorial_in_order():
+    assert lessons.CHAPTERS == ("tokens", "next", "chat", "loop", "inside", "embeddings", "lens", "memory")
+    assert len({s.id for s in lessons.STEPS}) == len(lessons.STEPS)
+
+
+def test_every_step_is_shown_for_both_models_with_at_least_one_claim_each():
+    for step in lessons.STEPS:
+        for role in step.roles:
+            assert step.claims_for(role), (step.id, role)
+    assert len(EN_STEPS) == len(ZH_STEPS) == len(lessons.STEPS)
+
+
+def test_a_chinese_page_runs_the_chinese_speaking_model():
+    from playground import config
+
+    assert lessons.role_for("zh-Hant") == lessons.role_for("zh-Hans") == "zh"
+    assert lessons.role_for("en") == lessons.role_for(None) == "en"
+    assert lessons.model_for("zh") == config.settings().chinese_model == "Qwen2.5-Coder-0.5B-Instruct"
+
+
+def test_unknown_steps_are_refused_by_name():
+    from playground.errors import InputError
+
+    with pytest.raises(InputError, match="no lesson step 'nope'"):
+        lessons.get_step("nope")
+
+
+def test_every_shown_text_exists_in_three_languages():
+    from playground import i18n
+    from playground.words import lessons as words
+
+    for step in lessons.STEPS:
+        for key in words.keys_of(step):
+            assert key in i18n.keys(), key
+            assert len({i18n.t(key, lang) for lang in LANGS}) >= 2 or key.endswith(".title"), key
+
+
+def test_a_number_prediction_counts_within_its_tolerance():
+    p = lessons.Prediction(lambda r: 100, tolerance=0.25)
+    assert p.right("80", {}) and p.right(125, {}) and not p.right(126, {}) and p.right("", {}) is None
+    assert p.right("many", {}) is None
+
+
+# ----------------------------------------------------------------------- the claims on the models
+
+
+@pytest.mark.parametrize("step", EN_STEPS, ids=[s.id for s in EN_STEPS])
+def test_claims_hold_on_the_default_model(lm, step):
+    _check(step, "en", lm)
+
+
+@pytest.mark.parametrize("step", ZH_STEPS, ids=[s.id for s in ZH_STEPS])
+def test_claims_hold_on_the_chinese_model(qwen, step):
+    _check(step, "zh", qwen)
+
+
+def test_exact_numbers_on_the_default_model(lm):
+    """The numbers the English reveals quote, against direct tokenizer and config reads."""
+    space = _check(lessons.get_step("tokens.space"), "en", lm)
+    assert space["ids"] == lm.tokenizer("good good", add_special_tokens=False)["input_ids"] == [12018, 1123]
+    chinese = _check(lessons.get_step("tokens.chinese"), "en", lm)
+    assert chinese["count"] == 5 and chinese["characters"] == 3
+    inside = _check(lessons.get_step("inside.params"), "en", lm)
+    assert inside["n_params"] == sum(p.numel() for p in lm.model.parameters()) == 134_515_008
+    assert inside["n_layers"] == lm.model.config.num_hidden_layers == 30
+    assert lm.model.get_output_embeddings().weight is lm.model.get_input_embeddings().weight
