@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from playground.core import batching
 from playground.core.sampling import Sampling, check_sampling, processors
@@ -196,7 +196,15 @@ class Generation:
 _DONE = object()
 
 
-def in_background(gen: Generation) -> Iterator[list[Step]]:
+class Decoder(Protocol):
+    """What in_background runs: Steps that a `stop` event ends (a Generation, or another engine's reply)."""
+
+    stop: threading.Event | None
+
+    def __iter__(self) -> Iterator[Step]: ...
+
+
+def in_background(gen: Decoder) -> Iterator[list[Step]]:
     """Run `gen` in its own thread and yield the steps that arrived since the last yield (never an empty list).
 
     Decoding then goes on while the consumer sends the previous tokens to a browser, instead of waiting
