@@ -98,6 +98,12 @@ class Limits:
     max_tree_samples: int
     max_llamacpp_models: int = 2  # llama.cpp instances (file, threads) kept loaded at once (playground.engines)
     served_timeout_s: int = 30  # seconds a served model may stay silent (connect, first token, between tokens)
+    # Edit & Merge: a fine-tune's steps and seconds; adapters per session, sessions kept, merged copies kept.
+    max_finetune_steps: int = 100
+    max_finetune_seconds: int = 120
+    max_session_adapters: int = 2
+    max_edit_sessions: int = 16
+    max_merged_models: int = 2
 
 
 @dataclass(frozen=True)
