@@ -27,6 +27,10 @@ from playground.i18n import Translatable, t
 
 log = logging.getLogger(__name__)
 
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # a helper event: not on the API page
+# A helper event that only moves values inside the page: no queue slot, no spinner.
+QUIET: dict[str, Any] = {"api_visibility": "private", "queue": False, "show_progress": "hidden"}
+
 
 @dataclass
 class TabContext:
@@ -43,6 +47,17 @@ class TabContext:
     def after_model(self, event: Any) -> Any:
         """Chain a status-line refresh after an event that may have loaded (or waited for) a model."""
         return self.refresh_status(event) if self.refresh_status is not None else event
+
+    @property
+    def langs(self) -> list[gr.Radio]:
+        """The page's language as the last input of an event whose outputs carry words ([] without a switch)."""
+        return [self.lang] if self.lang is not None else []
+
+    def on_lang(self, fn: Callable[[str], Any], outputs: list[Any]) -> None:
+        """Re-word `outputs` with fn(lang) when the page's language changes (a handler named `relabel` is what
+        tests/core/test_i18n.py counts as following the switch)."""
+        if self.lang is not None:
+            self.lang.change(fn, self.lang, outputs, **QUIET)
 
 
 def _ready() -> None:
@@ -113,13 +128,6 @@ def model_examples(ctx: TabContext, rows: list[list[Any]], inputs: list[Any], **
     )
     ctx.tr.items.append((examples.dataset, {"label": "common.examples"}))
     keys = [next((m["label"] for c, m in ctx.tr.items if c is x and "label" in m), "") for x in inputs]
-    if ctx.lang is not None and all(keys):
-        ctx.lang.change(
-            lambda lang: gr.update(headers=[t(k, lang) for k in keys]),
-            ctx.lang,
-            examples.dataset,
-            api_visibility="private",
-            queue=False,
-            show_progress="hidden",
-        )
+    if all(keys):
+        ctx.on_lang(lambda lang: gr.update(headers=[t(k, lang) for k in keys]), [examples.dataset])
     return examples
