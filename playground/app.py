@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from playground import config, startup
+from playground import config, links, startup
 from playground.choice import DEVICES, DTYPES, ModelChoice
 from playground.errors import PlaygroundError
 from playground.i18n import LANG_NAMES, LANGS, Translatable, t
@@ -46,9 +46,9 @@ CSS = """
 
 def default_tabs() -> tuple[ModuleType, ...]:
     """The tabs, in the order the page shows them."""
-    from playground.tabs import architecture, attention, chat, layers, neighbors, next_token, tokenizer, vram
+    from playground.tabs import architecture, attention, chat, layers, lessons, neighbors, next_token, tokenizer, vram
 
-    return (tokenizer, next_token, chat, architecture, neighbors, layers, attention, vram)
+    return (tokenizer, next_token, chat, architecture, neighbors, layers, attention, vram, lessons)
 
 
 def _model_choices() -> list[str]:
@@ -115,7 +115,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
         with gr.Row(equal_height=True):
             with gr.Column(scale=4):
                 tr.make(gr.Markdown, i18n={"value": "app.heading"})
-                tr.make(gr.Markdown, i18n={"value": "app.subtitle"})
+                tr.make(gr.Markdown, i18n={"value": "app.subtitle"}, elem_id="app-subtitle")
             lang = tr.make(
                 gr.Radio,
                 i18n={"label": "app.language"},
@@ -123,7 +123,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
                 value="en",
                 scale=1,
             )
-        with gr.Group():
+        with gr.Group(elem_id="model-bar"):
             with gr.Row(equal_height=True):
                 model = tr.make(
                     gr.Dropdown,
@@ -187,7 +187,8 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
             model=choice, tr=tr, demo=demo, model_picker=model, status=status, refresh_status=refresh_status, lang=lang
         )
         tab_items: list[tuple[Any, str]] = []
-        with gr.Tabs():
+        link_controls = links.controls(tr)  # copy link, presentation mode
+        with gr.Tabs() as tab_strip:
             for module in tabs:
                 with gr.Tab(label=t(module.TITLE), id=module.ID) as tab_item:
                     module.build(ctx)
@@ -199,6 +200,7 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
             return tr.updates(code)
 
         lang.change(relabel, lang, [c for c, _ in tr.items], api_visibility="private", queue=False)
+        links.wire(demo, link_controls, tab_strip, [item for item, _ in tab_items], model, lang)  # ?tab=...&model=...
     demo.queue(default_concurrency_limit=4)
     return demo
 
@@ -208,4 +210,4 @@ def launch_kwargs() -> dict[str, Any]:
     # Run history (gradio keeps past calls in the browser's storage): off unless PLAYGROUND_RUN_HISTORY=1,
     # because a classroom PC is shared and a chat is personal; with it off, gradio also deletes runs an
     # earlier start had saved in that browser.
-    return {"css": CSS, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}
+    return {"css": CSS + links.CSS, "footer_links": ["api", "gradio"], "run_history": config.RUN_HISTORY}

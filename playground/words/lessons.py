@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from playground.core import lessons
+from playground.core.tokens import show_piece
 from playground.i18n import register, t
 from playground.words.lesson_text_a import TEXT as TEXT_A
 from playground.words.lesson_text_b import TEXT as TEXT_B
@@ -26,6 +27,7 @@ register(
             "然后看看它做了什么。中文页面会用会说中文的模型上课。",
         ),
         "lessons.step": ("Step", "步驟", "步骤"),
+        "lessons.step_choice": ("{i}. {chapter} · {title}",) * 3,
         "lessons.prev": ("◀ Previous", "◀ 上一步", "◀ 上一步"),
         "lessons.next": ("Next ▶", "下一步 ▶", "下一步 ▶"),
         "lessons.choice": ("Your prediction", "你的預測", "你的预测"),
@@ -33,11 +35,11 @@ register(
         "lessons.run": ("Run", "執行", "运行"),
         "lessons.chart": ("Result", "結果", "结果"),
         "lessons.model": ("This lesson runs on **{model}**.", "這堂課使用 **{model}**。", "这堂课使用 **{model}**。"),
-        "lessons.right": ("✅ Your prediction was right.", "✅ 你的預測正確。", "✅ 你的预测正确。"),
+        "lessons.right": ("✓ Your prediction was right.", "✓ 你的預測正確。", "✓ 你的预测正确。"),
         "lessons.wrong": (
-            "❌ Your prediction: {given}. The answer: **{answer}**.",
-            "❌ 你的預測：{given}。答案：**{answer}**。",
-            "❌ 你的预测：{given}。答案：**{answer}**。",
+            "✗ Your prediction: {given}. The answer: **{answer}**.",
+            "✗ 你的預測：{given}。答案：**{answer}**。",
+            "✗ 你的预测：{given}。答案：**{answer}**。",
         ),
         "lessons.none": ("The answer: **{answer}**.", "答案：**{answer}**。", "答案：**{answer}**。"),
         "lessons.claims": ("What this run shows", "這次執行顯示了什麼", "这次运行显示了什么"),
@@ -102,10 +104,44 @@ register(
             "| | 權重 | 梯度 | 優化器 | 激活值 | 總計 | 放得下 |",
             "| | 权重 | 梯度 | 优化器 | 激活值 | 总计 | 放得下 |",
         ),
+        "lessons.nothing": (
+            "Run a step first: there is nothing to save yet.",
+            "請先執行一個步驟：目前沒有可儲存的內容。",
+            "请先运行一个步骤：目前没有可保存的内容。",
+        ),
+        "lessons.imported": (
+            "Opened a saved run of {n} steps on {model} ({versions}): shown as saved, nothing recomputed.",
+            "已開啟 {n} 個步驟的存檔（{model}；{versions}）：照存檔顯示，沒有重新計算。",
+            "已打开 {n} 个步骤的存档（{model}；{versions}）：按存档显示，没有重新计算。",
+        ),
+        "lessons.saved_section": ("Save or open a run", "儲存或開啟執行結果", "保存或打开运行结果"),
+        "lessons.export": (
+            "Save this lesson's runs (JSON)",
+            "儲存這堂課的執行結果（JSON）",
+            "保存这堂课的运行结果（JSON）",
+        ),
+        "lessons.export_file": ("Saved run", "存檔", "存档"),
+        "lessons.import": ("Open a saved run", "開啟存檔", "打开存档"),
         "lessons.yes": ("yes", "是", "是"),
         "lessons.no": ("no", "否", "否"),
     }
 )
+
+
+def links_markdown(step: lessons.Step, role: str, lang: str = "en") -> str:
+    """The step's two links: its full tab with the same inputs, and the step itself (for slides)."""
+    from playground.core import links
+
+    tab, own = links.tab_query(step, role), links.step_query(step.id, lang)
+    return f"[{t('lessons.open_tab', lang)}]({tab}) · [{t('lessons.link', lang)}]({own})"
+
+
+def all_links_markdown(lang: str = "en") -> str:
+    """One link per step of `lang`'s lesson, in order (a teacher's list for slides)."""
+    from playground.core import links
+
+    role = lessons.role_for(lang)
+    return "\n".join(f"1. [{label}]({links.step_query(sid, lang)})" for label, sid in step_choices(role, lang))
 
 
 def keys_of(step: lessons.Step) -> list[str]:
@@ -124,7 +160,10 @@ def title(step: lessons.Step, lang: str = "en") -> str:
 def step_choices(role: str, lang: str = "en") -> list[tuple[str, str]]:
     """(label, step id) for the step picker: "3. Tokens · 大家好"."""
     return [
-        (f"{i}. {t(f'lessons.chapter.{s.chapter}', lang)} · {title(s, lang)}", s.id)
+        (
+            t("lessons.step_choice", lang, i=i, chapter=t(f"lessons.chapter.{s.chapter}", lang), title=title(s, lang)),
+            s.id,
+        )
         for i, s in enumerate(lessons.steps_for(role), 1)
     ]
 
@@ -173,7 +212,7 @@ def summary(step: lessons.Step, result: dict[str, Any], lang: str = "en") -> str
     """A few worded lines of the result, beside the chart (Markdown)."""
     r, k = result, step.kind
     if k == "tokenize":
-        pieces = " · ".join(f"`{p}` {i}" for p, i in zip(r["pieces"], r["ids"]))
+        pieces = " · ".join(f"`{show_piece(p)}` {i}" for p, i in zip(r["pieces"], r["ids"]))
         return f"{pieces}\n\n{t('lessons.s.tokens', lang, count=r['count'], characters=r['characters'])}"
     if k == "next_token":
         c = r["candidates"][0]

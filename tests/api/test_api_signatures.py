@@ -31,8 +31,10 @@ ENDPOINTS = (
     "/attention",
     "/vram_estimate",
     "/vram_measure",
+    "/lessons",
+    "/lesson_step",
 )
-STREAMING = {"/chat", "/chat_compare"}
+STREAMING = {"/chat", "/chat_compare", "/lesson_step"}
 SMALL_MAX_NEW = 4  # new tokens for the streaming endpoints: the signature is under test, not the reply
 EMBEDDED = "SmolLM2-135M-Instruct"  # a documented choice of every model enum, available with no Hub access
 # Enum parameters whose choices are model names to load: trying each one would load (or download) every

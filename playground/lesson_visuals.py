@@ -1,0 +1,63 @@
+"""A lesson step's views, built by the same chart and render functions its tab uses, and the record of a run
+(what the page shows and an export saves): pure, no gradio.
+
+Not here: running the step (playground.core.lesson_runs), the handlers (playground.tabs.lesson_views).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playground import render
+from playground.core import lesson_runs, lessons
+from playground.core.tokens import token_text
+from playground.words import lessons as words
+
+
+def visuals(step: lessons.Step, out: lesson_runs.Outcome, lm: Any, lang: str) -> tuple[Any, str]:
+    """The step's tab chart (a Plotly figure or None) and HTML view, from the same chart functions."""
+    k, data = step.kind, out.data
+    if k == "tokenize":
+        return None, render.token_spans(data, lang=lang)
+    if k == "chat_loop":
+        return None, render.prompt_html(data, [token_text(lm.tokenizer, i) for i in data.ids], lang)
+    if k == "next_token":
+        from playground.charts import next_token_chart
+
+        return next_token_chart(data, lang=lang), ""
+    if k == "architecture":
+        from playground.charts_architecture import treemap
+        from playground.words import architecture as arch_words
+
+        return treemap(data, arch_words.treemap_words(data, lang)), ""
+    if k == "neighbors":
+        from playground.charts_inside import neighbors_bar
+
+        return neighbors_bar(data, lang), ""
+    if k == "layers":
+        from playground.charts_inside import lens_heatmap
+
+        return lens_heatmap(data[1], lang), ""
+    if k == "vram":
+        from playground.tabs import vram_page
+
+        return vram_page.estimate_view(lesson_runs.vram_forms(step.inputs[lessons.role_for(lang)])[-1], lang)[1], ""
+    return None, ""  # chat: the reply is the summary
+
+
+def record(step: lessons.Step, role: str, out: lesson_runs.Outcome, fig: Any, html: str, given: Any, lang: str) -> dict:
+    held = lessons.held(step, role, out.result)
+    return {
+        "step": step.id,
+        "role": role,
+        "model": lessons.model_for(role),
+        "inputs": lesson_runs.inputs_of(step, role),
+        "prediction": given,
+        "result": json.loads(json.dumps(out.result)),  # as an export saves it (tuples become lists)
+        "held": held,
+        "figure": json.loads(fig.to_json()) if fig is not None else None,
+        "html": html,
+        "summary": words.summary(step, out.result, lang),
+        "reveal": words.reveal(step, held, given, out.result, lang),
+    }

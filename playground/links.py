@@ -1,0 +1,202 @@
+"""Links in the page: "Copy link" writes the open tab's inputs as a URL, and opening such a URL puts the page back
+in that state (the tab, the model, the language, every input; with run=1 it computes the view, as a click on
+the tab's button would). Plus the presentation-mode switch (large type, fewer controls).
+
+A tab's linkable inputs are read from the built app: the inputs of the tab's public events (those with an
+api_name), each under its API parameter name, so a link and an API call name a value the same way and a new
+tab is linkable without code here. Query values are checked by playground.core.links and only ever set as
+component values; the rest is ignored and listed in a note.
+
+Not here: the link format and its checks (playground.core.links), the tabs' own handlers.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from playground import config
+from playground.choice import ModelChoice
+from playground.core import links as core
+from playground.i18n import Translatable, register, t
+
+QUIET: dict[str, Any] = {"api_visibility": "private", "queue": False, "show_progress": "hidden"}
+RUN: dict[str, Any] = {"api_visibility": "private", "show_progress": "minimal"}  # queued: it may stream
+KINDS = {"Slider": "number", "Number": "number", "Checkbox": "bool", "Radio": "choice", "Dropdown": "choice"}
+# Copy the link into the clipboard (where the browser allows it) and show the full URL.
+COPY_JS = """(q) => { const u = window.location.origin + window.location.pathname + q;
+  try { navigator.clipboard.writeText(u); } catch (e) {} return u; }"""
+PRESENT_JS = "(on) => { document.body.classList.toggle('lp-present', !!on); }"
+CSS = """
+body.lp-present { --text-xs: 16px; --text-sm: 18px; --text-md: 22px; --text-lg: 26px; --text-xl: 32px;
+  --text-xxl: 40px; }
+body.lp-present .gradio-container { font-size: 22px; max-width: 100% !important; }
+body.lp-present #model-bar, body.lp-present .lp-secondary, body.lp-present #link-row .lp-link-box,
+body.lp-present #app-subtitle { display: none !important; }
+"""
+
+register(
+    {
+        "links.copy": ("Copy link", "複製連結", "复制链接"),
+        "links.link": ("Link to this view", "這個畫面的連結", "这个画面的链接"),
+        "links.present": ("Presentation mode", "簡報模式", "演示模式"),
+        "links.ignored": (
+            "The link's {names} could not be used and were ignored.",
+            "連結中的 {names} 無法使用，已略過。",
+            "链接中的 {names} 无法使用，已忽略。",
+        ),
+    }
+)
+
+
+@dataclass
+class Controls:
+    """The link row: built above the tabs, wired once the tabs exist."""
+
+    copy: gr.Button
+    link: gr.Textbox
+    present: gr.Checkbox
+    note: gr.Markdown
+    selected: gr.State  # the open tab's id
+    linked: gr.State = field(default=None)  # type: ignore[assignment]  # what the opened link asked to run
+
+
+def controls(tr: Translatable) -> Controls:
+    """The "Copy link" button, the link box, the presentation switch and the note about ignored parameters."""
+    with gr.Row(equal_height=True, elem_id="link-row"):
+        copy = tr.make(gr.Button, i18n={"value": "links.copy"}, size="sm", scale=1, min_width=120, elem_id="copy-link")
+        link = tr.make(
+            gr.Textbox,
+            i18n={"label": "links.link"},
+            interactive=False,
+            show_label=False,
+            scale=5,
+            elem_id="link-box",
+            elem_classes=["lp-link-box"],
+        )
+        present = tr.make(gr.Checkbox, i18n={"label": "links.present"}, value=False, scale=1, elem_id="present")
+    note = gr.Markdown("", elem_id="link-note")
+    return Controls(copy, link, present, note, gr.State(""), gr.State({}))
+
+
+def _field(component: Any) -> core.Field | None:
+    kind = KINDS.get(type(component).__name__) or ("text" if isinstance(component, gr.Textbox) else None)
+    if kind == "number":
+        step = getattr(component, "step", None)
+        lo, hi = getattr(component, "minimum", None), getattr(component, "maximum", None)
+        whole = (step is not None and float(step).is_integer() and float(lo or 0).is_integer()) or getattr(
+            component, "precision", None
+        ) == 0
+        return core.Field("number", lo, hi, whole=bool(whole))
+    if kind == "choice":
+        values = tuple(str(c[1]) if isinstance(c, (tuple, list)) else str(c) for c in component.choices or [])
+        return core.Field("choice", choices=values)
+    if kind == "text":
+        return core.Field("text", max_chars=config.settings().limits.max_input_chars)
+    return core.Field("bool") if kind == "bool" else None
+
+
+def _descendants(block: Any) -> Iterator[Any]:
+    for child in getattr(block, "children", []) or []:
+        yield child
+        yield from _descendants(child)
+
+
+@dataclass
+class TabLinks:
+    inputs: dict[str, Any]  # API parameter name -> component
+    fields: dict[str, core.Field]
+    runner: Any = None  # the tab's first public event (a BlockFunction), run by run=1
+
+
+def linkable(demo: gr.Blocks, tabs: list[Any]) -> dict[str, TabLinks]:
+    """Each tab id -> its linkable inputs: the inputs of its public events that sit inside the tab."""
+    out: dict[str, TabLinks] = {}
+    for tab in tabs:
+        inside = {id(b) for b in _descendants(tab)}
+        found = TabLinks({}, {})
+        for fn in demo.fns.values():
+            if not fn.api_name or fn.api_visibility != "public" or fn.fn is None:
+                continue
+            names = list(inspect.signature(fn.fn).parameters)
+            mine = [(n, c) for n, c in zip(names, fn.inputs) if id(c) in inside]
+            if not mine:
+                continue
+            found.runner = found.runner or fn
+            for name, component in mine:
+                f = _field(component)
+                if f is not None and name not in found.inputs:
+                    found.inputs[name], found.fields[name] = component, f
+        out[str(tab.id)] = found
+    return out
+
+
+def wire(demo: gr.Blocks, c: Controls, tabs: gr.Tabs, items: list[Any], model: Any, lang: Any) -> None:
+    """Open links, copy links, run linked views, switch presentation mode (`model`: the bar's model name)."""
+    per_tab = linkable(demo, items)
+    slots = [(tab_id, name, comp) for tab_id, tl in per_tab.items() for name, comp in tl.inputs.items()]
+    models = tuple(e.name for e in config.settings().catalog)
+
+    def open_link(request: gr.Request) -> tuple[Any, ...]:
+        query = dict(request.query_params) if request is not None else {}
+        p = core.parse(query, {k: v.fields for k, v in per_tab.items()}, models)
+        values = [p.values[name] if p.tab == tab_id and name in p.values else gr.skip() for tab_id, name, _ in slots]
+        names = ", ".join(sorted({n for n, _ in p.ignored}))
+        note = t("links.ignored", p.lang or "en", names=names) if p.ignored else ""
+        linked = {"tab": p.tab, "run": p.run, "model": p.model}
+        return (
+            gr.update(selected=p.tab) if p.tab else gr.skip(),
+            p.tab or gr.skip(),
+            p.model or gr.skip(),
+            p.lang or gr.skip(),
+            True if p.present else gr.skip(),
+            note,
+            linked,
+            *values,
+        )
+
+    outputs = [tabs, c.selected, model, lang, c.present, c.note, c.linked, *(comp for _, _, comp in slots)]
+    opened = demo.load(open_link, None, outputs, **QUIET)
+    for tab_id, tl in per_tab.items():  # side by side after the load: only the linked tab's one computes
+        if tl.runner is not None:
+            runner = _runner(tab_id, tl.runner)
+            opened.then(runner, [c.linked, *tl.runner.inputs], tl.runner.outputs, **RUN)
+    for tab in items:
+        tab.select(lambda tid=str(tab.id): tid, None, c.selected, **QUIET)
+
+    all_inputs = [comp for _, _, comp in slots]
+
+    def copy_link(selected: str, model_name: str, page_lang: str, present: bool, *values: Any) -> str:
+        tab_id = selected or str(items[0].id)
+        mine = {name: v for (tid, name, _), v in zip(slots, values) if tid == tab_id}
+        return core.query(tab_id, mine, model=model_name or None, lang=page_lang, present=bool(present))
+
+    c.copy.click(copy_link, [c.selected, model, lang, c.present, *all_inputs], c.link, **QUIET).then(
+        None, c.link, c.link, js=COPY_JS, **QUIET
+    )
+    c.present.change(None, c.present, None, js=PRESENT_JS, **QUIET)
+
+
+def _runner(tab_id: str, fn: Any) -> Any:
+    """A handler that runs the tab's event `fn` when the opened link asked for this tab with run=1, and changes
+    nothing otherwise. The link's model replaces the session's choice (the bar's change may not have landed)."""
+    n_out = len(fn.outputs)
+    takes_model = bool(fn.inputs) and getattr(fn.inputs[0], "elem_id", None) == "model-choice"
+
+    def run_linked(linked: dict | None, *args: Any) -> Iterator[Any]:
+        linked = linked or {}
+        if linked.get("tab") != tab_id or not linked.get("run"):
+            yield (gr.skip(),) * n_out if n_out > 1 else gr.skip()
+            return
+        if takes_model and linked.get("model"):
+            args = (ModelChoice(linked["model"]).to_json(), *args[1:])
+        if inspect.isgeneratorfunction(fn.fn):
+            yield from fn.fn(*args)
+        else:
+            yield fn.fn(*args)
+
+    return run_linked
