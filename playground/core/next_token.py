@@ -5,7 +5,8 @@
 `sampling_view(logits, temperature, top_k, top_p)` shows every stage the way transformers'
 generate() applies them: temperature, then top-k, then top-p on what top-k kept, then renormalize
 (the filters are playground.core.sampling's, on transformers' own warpers).
-`next_id`, `check_forward` and `check_show` are the Next Token tab's decisions, kept out of the tab.
+`next_id`, `Steps` (append, undo), `check_forward` and `check_show` are the Next Token tab's decisions, kept out of
+the tab.
 
 Not here: multi-token generation with a KV cache (see playground/core/generate.py), charts, words.
 """
@@ -75,6 +76,28 @@ def next_id(logits: torch.Tensor, token_id: Any = None) -> int:
     if not 0 <= tid < logits.numel():
         raise InputError(f"Token id {tid} is outside the vocabulary.")
     return tid
+
+
+@dataclass(frozen=True)
+class Steps:
+    """One session's place in the Next Token tab (its gr.State): the prompt's ids and the tokens appended so far,
+    and the logits of the token after them, so a slider re-ranks them without a forward pass."""
+
+    model: str  # the session's model choice, as the request sent it
+    ids: list[int]  # the prompt's ids, then the appended tokens
+    n_prompt: int  # undo stops at the prompt
+    chat: bool  # the prompt is wrapped in the model's chat template
+    logits: torch.Tensor  # (V,) float32, of the token after `ids`
+
+    def appended(self, token_id: Any = None) -> list[int]:
+        """The ids with `token_id` appended (None: the most likely)."""
+        return [*self.ids, next_id(self.logits, token_id)]
+
+    def undone(self) -> list[int]:
+        """The ids without the last appended token; InputError when only the prompt is left."""
+        if len(self.ids) <= self.n_prompt:
+            raise InputError("Nothing to undo: only the prompt is left.")
+        return self.ids[:-1]
 
 
 def entropy_bits(probs: torch.Tensor) -> float:

@@ -3,8 +3,14 @@ title, legend and axis (used by playground/charts.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from playground.core.tokens import show_piece
 from playground.i18n import register, t
 from playground.words import columns, n_tokens
+
+if TYPE_CHECKING:
+    from playground.core.next_token import SamplingView
 
 register(
     {
@@ -88,6 +94,19 @@ def summary(
 
 def headers(lang: str = "en") -> list[str]:
     return columns(t("next_token.headers", lang))
+
+
+def view_words(view: SamplingView, n_in: int, lang: str = "en") -> tuple[str, list[tuple[str, int]], dict[str, Any]]:
+    """One view in `lang`: the summary, the picker's (label, token id) choices, the table {headers, data}."""
+    said = summary(
+        n_in, view.entropy_bits, view.temperature, view.tempered_entropy_bits, view.kept_count, view.kept_mass, lang
+    )
+    choices = [
+        (t("next_token.choice", lang, rank=c.rank, piece=show_piece(c.text), id=c.id, p=c.prob), c.id)
+        for c in view.candidates
+    ]
+    kept = (t("next_token.yes", lang), t("next_token.no", lang))
+    return said, choices, {"headers": headers(lang), "data": view.rows(kept)}
 
 
 register(
