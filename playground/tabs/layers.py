@@ -16,7 +16,8 @@ from playground.charts_inside import lens_heatmap, lens_rank_chart, next_cosine_
 from playground.core import layer_summary as views
 from playground.core import layers as core
 from playground.loader import get_loader
-from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
+from playground.tabs import widgets
+from playground.tabs.common import QUIET, TabContext, code_box, friendly, json_box, model_examples
 from playground.words import layers as words
 
 ID = "layers"
@@ -50,11 +51,6 @@ def layer_representations(model: str, text: str, position: int, target: str, lan
             code,
             {"model": lm.name, **core.to_json(stats, grid, at)},
         )
-
-
-def show_byte_warning(result: dict | None) -> Any:
-    """Show the byte-piece warning when the last result's text has byte pieces, hide it otherwise."""
-    return gr.update(visible=bool((result or {}).get("byte_pieces")))
 
 
 def build(ctx: TabContext) -> None:
@@ -98,10 +94,7 @@ def build(ctx: TabContext) -> None:
         ],
         [text, target],
     )
-    # Shown when the text has byte pieces (result["byte_pieces"]); its text follows the language switch.
-    byte_warning = tr.make(
-        gr.Markdown, i18n={"value": "layers.byte_warning"}, visible=False, elem_id="layers-byte-warning"
-    )
+    byte_warning = widgets.byte_warning(ctx, ID)  # shown when the text has byte pieces (result["byte_pieces"])
     summary = tr.make(gr.Markdown, i18n={"label": "layers.summary"})
     shapes = tr.make(
         gr.Dataframe, i18n={"label": "layers.shapes"}, headers=words.shape_headers(), interactive=False, max_height=300
@@ -119,34 +112,21 @@ def build(ctx: TabContext) -> None:
         interactive=False,
         max_height=400,
     )
-    code = code_box(ctx)
-    result = json_box(ctx)
+    # Feature modules add their components here: below the lens, above the Code and JSON sections.
+    code, result = code_box(ctx), json_box(ctx)
 
     # The tracked token belongs to its text: the default's and an example's ' Rome' mean nothing after
     # another text, so editing the text clears them (the lens then tracks the model's own prediction).
     # A token the user typed stays: comparing one token across texts is a reason to type it.
     typed = gr.State(False)
-    target.input(lambda: True, None, typed, api_visibility="private", queue=False, show_progress="hidden")
-    examples.load_input_event.then(
-        lambda: False, None, typed, api_visibility="private", queue=False, show_progress="hidden"
-    )
-    text.input(
-        lambda tgt, own: tgt if own else "",
-        [target, typed],
-        target,
-        api_visibility="private",
-        queue=False,
-        show_progress="hidden",
-    )
+    target.input(lambda: True, None, typed, **QUIET)
+    examples.load_input_event.then(lambda: False, None, typed, **QUIET)
+    text.input(lambda tgt, own: tgt if own else "", [target, typed], target, **QUIET)
 
-    inputs = [ctx.model, text, position, target] + ([ctx.lang] if ctx.lang is not None else [])
+    inputs = [ctx.model, text, position, target, *ctx.langs]
     outputs = [summary, shapes, norms, lines, cosine, lens, rank, lens_table, code, result]
-    ctx.after_model(
-        gr.on(
-            [go_btn.click, target.submit],
-            friendly(layer_representations),
-            inputs,
-            outputs,
-            api_name="layer_representations",
-        )
-    ).then(show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")
+    run = friendly(layer_representations)
+    shown = ctx.after_model(
+        gr.on([go_btn.click, target.submit], run, inputs, outputs, api_name="layer_representations")
+    )
+    widgets.then_byte_warning(shown, result, byte_warning)

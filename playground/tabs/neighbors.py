@@ -14,6 +14,7 @@ from playground import config
 from playground.charts_inside import neighbors_bar, neighbors_scatter
 from playground.core import neighbors as core
 from playground.loader import get_loader
+from playground.tabs import widgets
 from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
 from playground.words import neighbors as words
 
@@ -40,9 +41,9 @@ def embedding_neighbors(model: str, word: str, k: int, mode: str, space: str, la
         )
 
 
-def show_byte_warning(result: dict | None) -> Any:
-    """Show the byte-piece warning when the last result's word has byte pieces, hide it otherwise."""
-    return gr.update(visible=bool((result or {}).get("byte_pieces")))
+def relabel(lang: str) -> tuple[Any, Any]:
+    """The radios' labels in the page's language; their values stay."""
+    return gr.update(choices=words.mode_choices(lang)), gr.update(choices=words.space_choices(lang))
 
 
 def build(ctx: TabContext) -> None:
@@ -54,14 +55,7 @@ def build(ctx: TabContext) -> None:
             )
             go_btn = tr.make(gr.Button, i18n={"value": "neighbors.run"}, variant="primary")
         with gr.Column(scale=2):
-            k = tr.make(
-                gr.Slider,
-                i18n={"label": "neighbors.k"},
-                minimum=1,
-                maximum=min(50, config.settings().limits.max_top_k),
-                step=1,
-                value=10,
-            )
+            k = widgets.count_slider(ctx, "neighbors.k", 10)
             mode = tr.make(
                 gr.Radio,
                 i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
@@ -87,31 +81,16 @@ def build(ctx: TabContext) -> None:
         ],
         [word],
     )
-    # Shown when the word has byte pieces (result["byte_pieces"]); its text follows the language switch.
-    byte_warning = tr.make(
-        gr.Markdown, i18n={"value": "neighbors.byte_warning"}, visible=False, elem_id="neighbors-byte-warning"
-    )
+    byte_warning = widgets.byte_warning(ctx, ID)  # shown when the word has byte pieces (result["byte_pieces"])
     summary = tr.make(gr.Markdown, i18n={"label": "neighbors.summary"})
     with gr.Row():
         bar = tr.make(gr.Plot, i18n={"label": "neighbors.bar"}, elem_id="neighbors-bar")
         scatter = tr.make(gr.Plot, i18n={"label": "neighbors.scatter"}, elem_id="neighbors-scatter")
     table = tr.make(gr.Dataframe, i18n={"label": "neighbors.table"}, headers=words.table_headers(), interactive=False)
-    code = code_box(ctx)
-    result = json_box(ctx)
+    code, result = code_box(ctx), json_box(ctx)
 
-    if ctx.lang is not None:  # the radios' labels follow the page's language; their values stay
-        ctx.lang.change(
-            lambda lang: (gr.update(choices=words.mode_choices(lang)), gr.update(choices=words.space_choices(lang))),
-            ctx.lang,
-            [mode, space],
-            api_visibility="private",
-            queue=False,
-            show_progress="hidden",
-        )
-    inputs = [ctx.model, word, k, mode, space] + ([ctx.lang] if ctx.lang is not None else [])
-    outputs = [summary, bar, scatter, table, code, result]
-    ctx.after_model(
-        gr.on(
-            [go_btn.click, word.submit], friendly(embedding_neighbors), inputs, outputs, api_name="embedding_neighbors"
-        )
-    ).then(show_byte_warning, result, byte_warning, api_visibility="private", queue=False, show_progress="hidden")
+    ctx.on_lang(relabel, [mode, space])
+    inputs, outputs = [ctx.model, word, k, mode, space, *ctx.langs], [summary, bar, scatter, table, code, result]
+    run = friendly(embedding_neighbors)
+    shown = ctx.after_model(gr.on([go_btn.click, word.submit], run, inputs, outputs, api_name="embedding_neighbors"))
+    widgets.then_byte_warning(shown, result, byte_warning)
