@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 
 from playground.core.chat_reply import split_last
+from playground.tabs import chat_engine
 from playground.tabs.chat_layout import ChatUI, layout
 from playground.tabs.chat_stream import compare, preview, respond
 from playground.tabs.common import PRIVATE, TabContext, code_box, friendly, json_box
@@ -39,7 +40,8 @@ def build(ctx: TabContext) -> None:
     ui = layout(ctx)
     # Feature modules add their components here: below the comparison, above the Code and JSON sections.
     code, result = code_box(ctx), json_box(ctx)
-    _wire(ctx, ui, code, result)  # returns the reply events (Send/Enter, Retry): a feature chains its own on them
+    events = _wire(ctx, ui, code, result)  # the reply events (Send/Enter, Retry): a feature chains its own on them
+    chat_engine.attach(ctx, ui, [ui.chatbot, ui.message, ui.prompt_view, ui.notice, ui.conf_view, code, result], events)
 
 
 def _wire(ctx: TabContext, ui: ChatUI, code: gr.Code, result: gr.JSON) -> list[Any]:
@@ -47,7 +49,7 @@ def _wire(ctx: TabContext, ui: ChatUI, code: gr.Code, result: gr.JSON) -> list[A
     settings = [ui.system, ui.mode, ui.template, *ui.knobs]
     outputs = [ui.chatbot, ui.message, ui.prompt_view, ui.notice, ui.conf_view, code, result]
     pending = gr.State("")  # this session's message waiting to be resent by Retry
-    stream = friendly(respond)
+    stream = friendly(chat_engine.routed(respond))  # the page's engine choice; /chat itself stays transformers
     sent = gr.on(
         [ui.send.click, ui.message.submit],
         stream,

@@ -29,6 +29,11 @@ register(
             "設定中的伺服器，或（在自己的電腦上）以 /v1 結尾的網址",
             "设置中的服务器，或（在自己的电脑上）以 /v1 结尾的网址",
         ),
+        "engine.server_ph": (
+            "e.g. http://127.0.0.1:8000/v1",
+            "例如 http://127.0.0.1:8000/v1",
+            "例如 http://127.0.0.1:8000/v1",
+        ),
         "engine.served_model": ("Model on the server", "伺服器上的模型名稱", "服务器上的模型名称"),
         "engine.served_model_ph": (
             "empty: the server's first model",
