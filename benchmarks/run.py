@@ -27,6 +27,7 @@ MODULES = (
     "bench_vram",
     "bench_admission",
     "bench_classroom",
+    "bench_tree",
 )
 
 
