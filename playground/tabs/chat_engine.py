@@ -67,7 +67,7 @@ def attach(ctx: TabContext, ui: Any, outputs: list[Any], events: list[Any]) -> N
     tr = ctx.tr
     offered, servers = engines.available(), [s.name for s in config.settings().servers]
     names = {"label": "engine.server", "info": "engine.server_info"}
-    with gr.Group(visible=len(offered) > 1) as group:
+    with gr.Column(visible=len(offered) > 1) as group:
         with gr.Row(equal_height=True):
             engine = tr.make(
                 gr.Radio,
