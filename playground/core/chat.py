@@ -1,4 +1,4 @@
-"""Chat prompts made visible: templating, what the model sees, history trimming, reasoning, confidences.
+"""Chat prompts made visible: templating, what the model sees, history trimming.
 
 Three ways to turn a conversation into the text a causal LM continues:
     official   the model's own chat template: tokenizer.apply_chat_template(..., add_generation_prompt=True)
@@ -7,28 +7,57 @@ Three ways to turn a conversation into the text a causal LM continues:
 
 `build_prompt()` renders one of them and tokenizes it, keeping which role every token came from;
 `fit_prompt()` drops the oldest turns (and says so) when the prompt would outgrow the input cap or
-the model's context. `split_reasoning()` separates a `<think> ... </think>` section from the answer,
-`confidences()` turns generation steps into per-token probabilities with their top alternatives.
+the model's context. Reading a reply (`split_reasoning()`, `confidences()`) is in
+playground.core.reply_reading, the plain-transformers code of a reply (`code_snippet()`) in
+playground.core.chat_code; both are named here too, for the callers that import them from this module.
 
 Not here: running the model (playground.core.generate), HTML or any UI (playground.render, the tab).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from playground import config
-from playground.core.tokens import token_text
+from playground.core.chat_code import code_snippet
+from playground.core.reply_reading import (
+    THINK_CLOSE,
+    THINK_OPEN,
+    Reasoning,
+    TokenConfidence,
+    confidences,
+    split_reasoning,
+)
 from playground.core.validation import check_text, choice
 from playground.errors import InputError
+
+__all__ = [  # this module's own names, and those of the reading and code modules its callers import from here
+    "HOMEMADE_PRESET",
+    "MODES",
+    "ROLES",
+    "SLOT",
+    "THINK_CLOSE",
+    "THINK_OPEN",
+    "Prompt",
+    "Reasoning",
+    "TokenConfidence",
+    "build_prompt",
+    "check_mode",
+    "check_template",
+    "code_snippet",
+    "confidences",
+    "context_budget",
+    "fit_prompt",
+    "normalize_history",
+    "split_reasoning",
+    "turns",
+]
 
 MODES = ("official", "homemade", "none")
 HOMEMADE_PRESET = "使用者說：{prompt}\nAI回答："  # the source's example: the model answers, then keeps talking
 SLOT = "{prompt}"
 ROLES = ("system", "user", "assistant", "template")  # "template": text the template itself adds
-THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 
 
 # --------------------------------------------------------------------------- input checks
@@ -305,90 +334,3 @@ def fit_prompt(
             "budget": budget,
         }
     )
-
-
-# --------------------------------------------------------------------------- reading the reply
-
-
-@dataclass(frozen=True)
-class Reasoning:
-    """A reply split into its reasoning section and its answer."""
-
-    reasoning: str | None  # None: the reply has no reasoning section
-    answer: str
-    done: bool  # the reasoning section is closed (or there is none)
-
-
-def split_reasoning(text: str, opened_by_prompt: bool = False) -> Reasoning:
-    """'<think>a</think>b' -> Reasoning('a', 'b', True); '<think>a' -> Reasoning('a', '', False).
-
-    `opened_by_prompt`: the template ended with '<think>' (DeepSeek-R1), so the reply starts inside it.
-    A reply with a lone '</think>' is treated the same way.
-    """
-    body = text.lstrip()
-    if body.startswith(THINK_OPEN):
-        body, opened = body[len(THINK_OPEN) :], True
-    else:
-        opened = opened_by_prompt or THINK_CLOSE in body
-    if not opened:
-        return Reasoning(None, text, True)
-    thought, closed, answer = body.partition(THINK_CLOSE)
-    if not closed:
-        return Reasoning(thought.strip(), "", False)
-    return Reasoning(thought.strip(), answer.lstrip(), True)
-
-
-@dataclass(frozen=True)
-class TokenConfidence:
-    """One generated token with the model's probability for it and the best alternatives at that step."""
-
-    token_id: int
-    text: str  # the token decoded on its own
-    prob: float  # the model's probability of it (temperature 1, before any filter)
-    alternatives: tuple[tuple[str, float], ...]  # (decoded token, probability), best first
-
-
-def confidences(steps: Sequence[Any], tokenizer: Any) -> list[TokenConfidence]:
-    """generate.Step list -> TokenConfidence list (no model call: the steps carry the probabilities)."""
-    out = []
-    for s in steps:
-        alts = tuple((token_text(tokenizer, i), round(p, 6)) for i, p in zip(s.top_ids, s.top_probs))
-        out.append(TokenConfidence(s.token_id, token_text(tokenizer, s.token_id), round(s.prob, 6), alts))
-    return out
-
-
-def code_snippet(
-    hub_id: str,
-    messages: list[dict[str, str]],
-    mode: str,
-    template: str,
-    sampling_kwargs: dict[str, Any],
-    seed: int | None,
-) -> str:
-    """Plain transformers code that builds the same prompt and generates the same reply."""
-    lines = [
-        "import torch",
-        "from transformers import AutoModelForCausalLM, AutoTokenizer",
-        "",
-        f"tokenizer = AutoTokenizer.from_pretrained({hub_id!r})",
-        f"model = AutoModelForCausalLM.from_pretrained({hub_id!r}, dtype=torch.float32)",
-        "",
-    ]
-    if mode == "official":
-        lines += [
-            f"messages = {messages!r}",
-            "inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True,",
-            "                                       return_tensors='pt', return_dict=True)",
-        ]
-    else:
-        text, _ = _render_plain(mode, messages, template if mode == "homemade" else SLOT)
-        lines += [f"prompt = {text!r}", "inputs = tokenizer(prompt, return_tensors='pt')"]
-    if seed is not None and sampling_kwargs.get("do_sample"):
-        lines.append(f"torch.manual_seed({seed})")
-    args = ", ".join(f"{k}={v!r}" for k, v in sampling_kwargs.items())
-    lines += [
-        f"out = model.generate(**inputs, {args})",
-        "reply = tokenizer.decode(out[0, inputs['input_ids'].shape[1]:], skip_special_tokens=True)",
-        "print(reply)",
-    ]
-    return "\n".join(lines)
