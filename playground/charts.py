@@ -2,7 +2,8 @@
 
 No gradio, no torch. Words (titles, legends, hover text) come from playground.i18n in the language
 passed in (`lang`); playground/words/next_token.py holds the Next Token chart's. Other tabs keep their
-builders in playground/charts_<area>.py.
+builders in playground/charts_<area>.py; the look that the token-axis charts share (`position_labels`,
+`titled_layout`) is here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,21 @@ from playground.core.tokens import show_piece
 from playground.i18n import t
 from playground.render import BLUE, GREY, ORANGE  # the one set of colours
 from playground.words import next_token as _words  # noqa: F401 - registers the chart's strings
+
+
+def position_labels(tokens: tuple[str, ...]) -> list[str]:
+    """Unique axis labels: Plotly merges equal category labels, so each token gets its position."""
+    return [f"{i}:{show_piece(t)}" for i, t in enumerate(tokens)]
+
+
+def titled_layout(fig: go.Figure, title: str, height: int, note: str = "") -> go.Figure:
+    """The common look. `note` goes on a smaller second title line: Plotly does not wrap a title, and one
+    long line runs off a phone's 390-pixel screen."""
+    text = f"{title}<br><sup>{note}</sup>" if note else title
+    fig.update_layout(
+        title=text, template="plotly_white", height=height, margin=dict(l=60, r=20, t=85 if note else 70, b=60)
+    )
+    return fig
 
 
 def plural(n: int, noun: str) -> str:

@@ -23,6 +23,7 @@ import torch
 from playground.core.config_shape import shape_of
 from playground.core.layers import accepts_logits_to_keep, encode
 from playground.core.tokens import token_text
+from playground.core.validation import index
 from playground.errors import InputError, PlaygroundError
 
 if TYPE_CHECKING:
@@ -130,13 +131,7 @@ class AttentionView:
 def view(maps: AttentionMaps, layer: int = 0, head: str | int | None = "mean") -> AttentionView:
     """Select a layer (0-based; negative counts from the end) and a head, group or 'mean'."""
     L = maps.n_layers
-    try:
-        layer = int(layer)
-    except (TypeError, ValueError):
-        raise InputError(f"The layer must be a whole number, not '{layer}'.") from None
-    if not -L <= layer < L:
-        raise InputError(f"Layer {layer} does not exist: this model has layers 0..{L - 1}.")
-    layer %= L
+    layer = index("layer", layer, L, "Layer {i} does not exist: this model has layers 0..{last}.")
     label, heads = parse_head(head, maps.n_heads, maps.n_kv_heads)
     w = maps.weights[layer]  # (heads, T, T)
     selected = w[heads].mean(dim=0)  # (T, T)

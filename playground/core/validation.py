@@ -3,7 +3,8 @@
 `check_text(text, what)` accepts text a model may read: not empty (unless allowed), at most the
 configured number of characters, and free of control characters (Unicode category Cc: C0, DEL and
 C1 such as U+0085), where newline, carriage return and tab are fine.
-`number(name, value, lo, hi)` turns a slider or box value into a float within [lo, hi], or says why not.
+`number(name, value, lo, hi)` turns a slider or box value into a float within [lo, hi], or says why not;
+`index(name, value, n, outside)` a layer or position into 0..n-1, counting negative values from the end.
 Errors are InputError with an English message that quotes the value (the tabs show them as they are).
 
 Not here: what the ranges of the sampling settings are (playground.core.sampling), model-specific checks
@@ -75,6 +76,18 @@ def number(name: str, value: Any, lo: float, hi: float, integer: bool = False) -
     if integer and x != int(x):
         raise InputError(f"{name} must be a whole number, got {value!r}.")
     return x
+
+
+def index(name: str, value: Any, n: int, outside: str) -> int:
+    """`value` as an index into `n` items, negatives from the end: ('layer', '-1', 30, ...) -> 29. Not a whole
+    number: InputError naming `name`; outside -n..n-1: InputError with `outside` formatted with i, n and last."""
+    try:
+        i = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"The {name} must be a whole number, not '{value}'.") from None
+    if not -n <= i < n:
+        raise InputError(outside.format(i=i, n=n, last=n - 1))
+    return i % n
 
 
 def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
