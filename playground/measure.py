@@ -10,21 +10,17 @@ The training step runs on a private copy of the model (copy.deepcopy, made befor
 reset and freed afterwards), never on the shared one: other requests keep running forward passes on the
 shared weights meanwhile, and their requires_grad flags and .grad stay as they were. Training is measured on
 unquantized weights only (an int8 variant's weights are frozen int8 tensors). What this is not: a benchmark
-of speed, or pure math (it runs the shared model, so it sits beside the loader, outside playground.core).
+of speed, or pure math (it runs the shared model, so it sits beside the loader, outside playground.core),
+or the peak-memory probes themselves (playground.memory_probe).
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import ctypes
 import gc
-import re
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +28,7 @@ from playground.core.config_shape import shape_of
 from playground.core.hardware import custom
 from playground.core.vram import Breakdown, ModelSpec, VramInputs, breakdown, human, validate_spec
 from playground.errors import InputError, PlaygroundError
+from playground.memory_probe import cpu_peak, cuda_peak, malloc_trim
 
 if TYPE_CHECKING:
     from playground.loader import LoadedModel
@@ -39,6 +36,20 @@ if TYPE_CHECKING:
 _ONE_AT_A_TIME = threading.Lock()  # two measurements at once would see each other's memory
 MAX_MEASURE_CONTEXT = 8192  # a forward+backward beyond this takes minutes on a CPU
 _DTYPE_KEY = {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}
+
+# ConfigShape's names (TransformerLens's) -> ModelSpec's (the VRAM arithmetic keeps the config's own names).
+_SPEC_NAMES = {
+    "n_layers": "n_layers",
+    "d_model": "hidden",
+    "n_heads": "n_heads",
+    "n_kv_heads": "n_kv_heads",
+    "d_head": "head_dim",
+    "d_mlp": "intermediate",
+    "d_vocab": "vocab",
+    "gated_mlp": "gated_mlp",
+    "sliding_window": "sliding_window",
+    "n_sliding_layers": "n_sliding_layers",
+}
 
 
 @dataclass(frozen=True)
@@ -64,14 +75,10 @@ class Measurement:
         return self.estimated_bytes / self.measured_bytes if self.measured_bytes else float("nan")
 
     def as_dict(self) -> dict[str, Any]:
+        """The API's JSON result (fields in this order)."""
+        fields = ("kind", "device", "method", "context", "batch", "weights_bytes", "measured_bytes")
         return {
-            "kind": self.kind,
-            "device": self.device,
-            "method": self.method,
-            "context": self.context,
-            "batch": self.batch,
-            "weights_bytes": self.weights_bytes,
-            "measured_bytes": self.measured_bytes,
+            **{name: getattr(self, name) for name in fields},
             "estimated_bytes": self.estimated_bytes,
             "ratio": round(self.ratio, 4),
             "estimated": self.estimated.as_dict(),
@@ -94,20 +101,11 @@ def spec_from_model(model: Any, n_params: int, name: str = "loaded") -> ModelSpe
     tied = out is None or out.weight is emb  # the int8 variant unties the LM head: the tensors decide
     spec = ModelSpec(
         n_params=int(n_params),
-        n_layers=read.n_layers,
-        hidden=read.d_model,
-        n_heads=read.n_heads,
-        n_kv_heads=read.n_kv_heads,
-        head_dim=read.d_head,
-        intermediate=read.d_mlp,
-        vocab=read.d_vocab,
         tied=tied,
-        gated_mlp=read.gated_mlp,
         embedding_params=emb.numel(),
         lm_head_params=0 if tied else out.weight.numel(),
-        sliding_window=read.sliding_window,
-        n_sliding_layers=read.n_sliding_layers,
         name=name,
+        **{spec_name: getattr(read, read_name) for read_name, spec_name in _SPEC_NAMES.items()},
     )
     validate_spec(spec)
     return spec
@@ -127,95 +125,10 @@ def inputs_for(lm: LoadedModel, mode: str, context: int, batch: int = 1) -> Vram
         hw = custom(psutil.virtual_memory().total / 1e9, kind="cpu" if lm.device == "cpu" else "mps")
     fmt = "int8" if lm.quantization == "int8" else dtype
     flash = getattr(lm, "attn_implementation", "sdpa") != "eager"
-    return VramInputs(
-        model=spec,
-        mode=mode,
-        weight_format=fmt,
-        compute_dtype=dtype,
-        context=context,
-        batch=batch,
-        mixed_precision=dtype != "fp32",
-        flash_attention=flash,
-        hardware=hw,
+    mixed = dtype != "fp32"
+    return VramInputs(  # model, mode, weight_format, compute_dtype: the first four fields, in their order
+        spec, mode, fmt, dtype, context=context, batch=batch, mixed_precision=mixed, flash_attention=flash, hardware=hw
     )
-
-
-# --------------------------------------------------------------------------- peak memory probes
-
-
-def _malloc_trim() -> None:
-    """Give freed heap pages back to the OS, so that reused free memory cannot hide a new allocation."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _status_kib(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            text = f.read()
-    except OSError:
-        return None
-    m = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
-    return int(m.group(1)) if m else None
-
-
-@contextmanager
-def _cpu_peak() -> Iterator[dict[str, Any]]:
-    """Yields a dict that holds, after the block, 'growth' (peak RSS - RSS before) and 'method'."""
-    import psutil
-
-    gc.collect()
-    _malloc_trim()
-    proc = psutil.Process()
-    out: dict[str, Any] = {}
-    hwm_ok = False
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-            f.write("5")  # resets VmHWM (peak RSS) to the current RSS
-        hwm_ok = _status_kib("VmHWM") is not None
-    except OSError:
-        pass
-    before = proc.memory_info().rss
-    peak = [before]
-    stop = threading.Event()
-
-    def sample() -> None:  # fallback where VmHWM cannot be reset (not Linux, or a locked-down /proc)
-        while not stop.is_set():
-            peak[0] = max(peak[0], proc.memory_info().rss)
-            time.sleep(0.001)
-
-    sampler = None if hwm_ok else threading.Thread(target=sample, daemon=True)
-    if sampler:
-        sampler.start()
-    try:
-        yield out
-    finally:
-        stop.set()
-        if sampler:
-            sampler.join()
-            out["growth"], out["method"] = max(0, peak[0] - before), "process RSS, sampled every 1 ms"
-        else:
-            out["growth"] = max(0, (_status_kib("VmHWM") or 0) * 1024 - before)
-            out["method"] = "peak process RSS (VmHWM) growth + bytes of the loaded weights"
-
-
-@contextmanager
-def _cuda_peak(device: Any) -> Iterator[dict[str, Any]]:
-    import torch
-
-    gc.collect()
-    torch.cuda.synchronize(device)
-    torch.cuda.empty_cache()
-    torch.cuda.reset_peak_memory_stats(device)
-    before = torch.cuda.memory_allocated(device)  # resident models (this one's and any other session's)
-    out: dict[str, Any] = {}
-    try:
-        yield out
-    finally:
-        torch.cuda.synchronize(device)
-        out["growth"] = max(0, torch.cuda.max_memory_allocated(device) - before)
-        out["method"] = "torch.cuda.max_memory_allocated growth + bytes of the loaded weights"
 
 
 def _check(lm: LoadedModel, context: int, batch: int) -> None:
@@ -284,12 +197,12 @@ def _run(
     finally:
         del state
         gc.collect()
-        _malloc_trim()
+        malloc_trim()
         _ONE_AT_A_TIME.release()
 
 
 def _measure(lm: LoadedModel, step: Callable[[Any], None], state: Any) -> dict[str, Any]:
-    peak = _cuda_peak(lm.input_device) if lm.device == "cuda" else _cpu_peak()
+    peak = cuda_peak(lm.input_device) if lm.device == "cuda" else cpu_peak()
     with peak as probe:
         step(state)
     return probe
