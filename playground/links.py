@@ -160,11 +160,9 @@ def wire(demo: gr.Blocks, c: Controls, tabs: gr.Tabs, items: list[Any], model: A
         )
 
     outputs = [tabs, c.selected, model, lang, c.present, c.note, c.linked, *(comp for _, _, comp in slots)]
-    opened = demo.load(open_link, None, outputs, **QUIET)
-    for tab_id, tl in per_tab.items():  # side by side after the load: only the linked tab's one computes
-        if tl.runner is not None:
-            runner = _runner(tab_id, tl.runner)
-            opened.then(runner, [c.linked, *tl.runner.inputs], tl.runner.outputs, **RUN)
+    runners = {tab_id: tl.runner for tab_id, tl in per_tab.items() if tl.runner is not None}
+    run_linked, ins, outs = _runner(runners)
+    demo.load(open_link, None, outputs, **QUIET).then(run_linked, [c.linked, *ins], outs, **RUN)
     for tab in items:
         tab.select(lambda tid=str(tab.id): tid, None, c.selected, **QUIET)
 
@@ -173,7 +171,7 @@ def wire(demo: gr.Blocks, c: Controls, tabs: gr.Tabs, items: list[Any], model: A
     def copy_link(selected: str, model_name: str, page_lang: str, present: bool, *values: Any) -> str:
         tab_id = selected or str(items[0].id)
         mine = {name: v for (tid, name, _), v in zip(slots, values) if tid == tab_id}
-        return core.query(tab_id, mine, model=model_name or None, lang=page_lang, present=bool(present))
+        return core.query(tab_id, mine, model=model_name or None, lang=page_lang, run=True, present=bool(present))
 
     c.copy.click(copy_link, [c.selected, model, lang, c.present, *all_inputs], c.link, **QUIET).then(
         None, c.link, c.link, js=COPY_JS, **QUIET
@@ -181,22 +179,40 @@ def wire(demo: gr.Blocks, c: Controls, tabs: gr.Tabs, items: list[Any], model: A
     c.present.change(None, c.present, None, js=PRESENT_JS, **QUIET)
 
 
-def _runner(tab_id: str, fn: Any) -> Any:
-    """A handler that runs the tab's event `fn` when the opened link asked for this tab with run=1, and changes
-    nothing otherwise. The link's model replaces the session's choice (the bar's change may not have landed)."""
-    n_out = len(fn.outputs)
-    takes_model = bool(fn.inputs) and getattr(fn.inputs[0], "elem_id", None) == "model-choice"
+def _unique(components: list[Any]) -> list[Any]:
+    return list({id(x): x for x in components}.values())
 
-    def run_linked(linked: dict | None, *args: Any) -> Iterator[Any]:
+
+def _runner(runners: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
+    """One handler for every tab (one queued event per page open, not one per tab): it runs the linked tab's
+    first public event when the link says run=1, and changes nothing otherwise. Returns it with its inputs and
+    outputs (the union of the tabs'). The link's model replaces the session's choice, whose update from the
+    model bar may not have landed yet."""
+    ins = _unique([x for fn in runners.values() for x in fn.inputs])
+    outs = _unique([x for fn in runners.values() for x in fn.outputs])
+    where_in = {id(x): i for i, x in enumerate(ins)}
+    where_out = {id(x): i for i, x in enumerate(outs)}
+
+    def spread(fn: Any, value: Any) -> tuple[Any, ...]:
+        values = value if len(fn.outputs) > 1 else (value,)
+        row: list[Any] = [gr.skip()] * len(outs)
+        for component, v in zip(fn.outputs, values):
+            row[where_out[id(component)]] = v
+        return tuple(row)
+
+    def run_linked(linked: dict | None, *values: Any) -> Iterator[tuple[Any, ...]]:
         linked = linked or {}
-        if linked.get("tab") != tab_id or not linked.get("run"):
-            yield (gr.skip(),) * n_out if n_out > 1 else gr.skip()
+        fn = runners.get(linked.get("tab") or "")
+        if fn is None or not linked.get("run"):
+            yield (gr.skip(),) * len(outs)
             return
-        if takes_model and linked.get("model"):
-            args = (ModelChoice(linked["model"]).to_json(), *args[1:])
+        args = [values[where_in[id(x)]] for x in fn.inputs]
+        if args and getattr(fn.inputs[0], "elem_id", None) == "model-choice" and linked.get("model"):
+            args[0] = ModelChoice(linked["model"]).to_json()
         if inspect.isgeneratorfunction(fn.fn):
-            yield from fn.fn(*args)
+            for value in fn.fn(*args):
+                yield spread(fn, value)
         else:
-            yield fn.fn(*args)
+            yield spread(fn, fn.fn(*args))
 
-    return run_linked
+    return run_linked, ins, outs

@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 # Kinds that read no weights (a config, or arithmetic only): they run with lm=None.
 NO_WEIGHTS = {"architecture", "vram"}
+# Kinds that read the tokenizer only: they run on a TokenizerOnly, so a lesson's first steps need no load.
+TOKENIZER_ONLY = {"tokenize", "chat_loop"}
+
+
+@dataclass(frozen=True)
+class TokenizerOnly:
+    """What a tokenizer-only step reads of a model: `tokenizer`, as on a LoadedModel."""
+
+    tokenizer: Any
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,14 @@ def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | 
         raise gr.Error(f"Step {chosen.id} is not part of the {lang} lesson.")
     given: Any = (prediction or "").strip() or None
     inputs = lesson_runs.inputs_of(chosen, role)
-    if chosen.kind in lesson_runs.NO_WEIGHTS:
-        out = lesson_runs.run(chosen, role, None)
-        fig, html = lesson_visuals.visuals(chosen, out, None, lang)
+    if chosen.kind in lesson_runs.NO_WEIGHTS | lesson_runs.TOKENIZER_ONLY:
+        holder = (
+            None
+            if chosen.kind in lesson_runs.NO_WEIGHTS
+            else lesson_runs.TokenizerOnly(get_loader().tokenizer(inputs["model"]))
+        )
+        out = lesson_runs.run(chosen, role, holder)  # type: ignore[arg-type]  # reads .tokenizer only
+        fig, html = lesson_visuals.visuals(chosen, out, holder, lang)
         record = lesson_visuals.record(chosen, role, out, fig, html, given, lang)
         yield (*shown(record), {**(runs or {}), chosen.id: record})
         return

@@ -1,0 +1,123 @@
+"""The Lessons tab and links in Chromium: a learner predicts, runs and sees the reveal in each language; a
+copied link reopens a tab with the same inputs and the same result; hostile links run nothing; presentation
+mode; a saved lesson run opens again without computing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REVEAL = {"en": "What this run shows", "zh-Hant": "這次執行顯示了什麼", "zh-Hans": "这次运行显示了什么"}
+RIGHT = {"en": "Your prediction was right.", "zh-Hant": "你的預測正確。", "zh-Hans": "你的预测正确。"}
+DIFFERENT = {"en": "Two different ids", "zh-Hant": "兩個不同的編號", "zh-Hans": "两个不同的编号"}
+
+
+@pytest.fixture()
+def open_page(browser: Any, live_app: str) -> Any:
+    """open_page("?tab=...") -> a fresh page (its own browser context) on that URL of the live app."""
+    contexts = []
+
+    def go(query: str = "", width: int = 1280) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
+        pg.goto(live_app + query)
+        pg.wait_for_selector("#lesson-step, #copy-link")
+        return pg
+
+    yield go
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_a_learner_predicts_runs_and_sees_the_reveal(open_page, lang):
+    """The tokens step needs only the tokenizer: the Chinese lesson's (Qwen's) loads in a second."""
+    pg = open_page(f"?tab=lessons&step=tokens.space&lang={lang}")
+    pg.get_by_label(DIFFERENT[lang]).check(force=True)
+    pg.locator("#lesson-run").click()
+    reveal = pg.locator("#lesson-reveal")
+    reveal.get_by_text(REVEAL[lang]).wait_for()
+    assert RIGHT[lang] in reveal.inner_text()
+    assert reveal.inner_text().count("✓") == 3  # the prediction and the step's two claims
+    assert pg.locator("#lesson-html .tok").count() == 2  # the Tokenizer tab's token spans
+    if lang != "en":
+        assert "Qwen2.5-Coder-0.5B-Instruct" in pg.locator("#lesson-intro").inner_text()
+
+
+def test_a_wrong_number_is_answered_and_next_moves_on(open_page):
+    pg = open_page("?tab=lessons&step=memory.adam")
+    pg.locator("#lesson-number input").fill("48")
+    pg.locator("#lesson-run").click()
+    reveal = pg.locator("#lesson-reveal")
+    reveal.get_by_text("The answer: 128").wait_for()
+    pg.locator("#lesson-plot .js-plotly-plot").wait_for()  # the VRAM Calculator's chart
+    pg.get_by_role("button", name="Next ▶").click()
+    pg.locator("#lesson-intro").get_by_text("Gradient checkpointing").wait_for()
+    assert pg.locator("#lesson-reveal").inner_text().strip() == ""
+
+
+def test_a_copied_link_reopens_the_tab_with_the_same_inputs_and_result(open_page):
+    pg = open_page()
+    pg.get_by_role("tab", name="Embedding Neighbors", exact=True).click()
+    pg.get_by_label("Word or token").fill("king")
+    pg.get_by_role("button", name="Find neighbours").click()
+    pg.locator("#neighbors-bar .js-plotly-plot").wait_for()
+    bar = pg.locator("#neighbors-bar").inner_text()
+    pg.get_by_role("button", name="Copy link").click()
+    box = pg.locator("#link-box textarea, #link-box input").first
+    pg.wait_for_function("document.querySelector('#link-box textarea, #link-box input').value.includes('?tab=')")
+    link = box.input_value()
+    assert "tab=neighbors" in link and "word=king" in link and "run=1" in link
+    fresh = open_page(link[link.index("?") :])
+    fresh.locator("#neighbors-bar .js-plotly-plot").wait_for()
+    assert fresh.get_by_label("Word or token").input_value() == "king"
+    assert fresh.locator("#neighbors-bar").inner_text() == bar
+
+
+def test_a_hostile_link_sets_nothing_it_does_not_check_and_says_so(open_page):
+    pg = open_page(
+        "?tab=neighbors&k=__import__('os')&word=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+        "&model=..%2F..%2Fetc%2Fpasswd&evil=%3Cscript%3Ealert(2)%3C%2Fscript%3E&run=1"
+    )
+    note = pg.locator("#link-note")
+    note.get_by_text("could not be used").wait_for()
+    assert all(name in note.inner_text() for name in ("evil", "k", "model"))
+    assert pg.get_by_label("Word or token").input_value() == "<img src=x onerror=alert(1)>"  # a word, as typed
+    assert pg.locator("#neighbors-bar img").count() == 0
+
+
+def test_presentation_mode_from_the_link_and_the_switch(open_page):
+    pg = open_page("?tab=lessons&present=1")
+    pg.wait_for_function("document.body.classList.contains('lp-present')")
+    assert not pg.locator("#model-bar").first.is_visible()
+    pg.get_by_label("Presentation mode").uncheck()
+    pg.wait_for_function("!document.body.classList.contains('lp-present')")
+    assert pg.locator("#model-bar").first.is_visible()
+
+
+def test_a_saved_run_opens_again_without_computing(open_page, tmp_path: Path):
+    pg = open_page("?tab=lessons&step=memory.zero&lang=zh-Hant")
+    pg.locator("#lesson-number input").fill("16")
+    pg.locator("#lesson-run").click()
+    pg.locator("#lesson-reveal").get_by_text(REVEAL["zh-Hant"]).wait_for()
+    shown = pg.locator("#lesson-reveal").inner_text()
+    pg.get_by_text("儲存或開啟執行結果").click()
+    pg.locator("#lesson-export").click()
+    with pg.expect_download() as download:
+        pg.locator("a[download]").first.click()
+    saved = tmp_path / "run.json"
+    download.value.save_as(saved)
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert doc["lang"] == "zh-Hant" and [s["step"] for s in doc["steps"]] == ["memory.zero"]
+    other = open_page("?tab=lessons&step=memory.zero&lang=zh-Hant")
+    other.get_by_text("儲存或開啟執行結果").click()
+    other.locator("#lesson-import input[type=file]").set_input_files(str(saved))
+    other.locator("#lesson-import-note").get_by_text("沒有重新計算").wait_for()
+    assert other.locator("#lesson-reveal").inner_text() == shown
+    other.locator("#lesson-plot .js-plotly-plot").wait_for()
