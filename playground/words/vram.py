@@ -32,12 +32,9 @@ _FORMAT_WORDS = (  # (English, 繁體, 简体), longest first
 
 
 # Device labels: names and sizes stay; these few words are translated.
-_DEVICE_WORDS = (
-    ("unified memory", "統一記憶體", "统一内存"),
-    ("free", "免費", "免费"),
-    ("Custom size", "自訂大小", "自定义大小"),
-    ("Custom", "自訂", "自定义"),
-)
+_DEVICE_WORDS = (("unified memory", "統一記憶體", "统一内存"), ("free", "免費", "免费"), ("Custom", "自訂", "自定义"))
+# The hardware list's last entry (core.hardware.choices) is a whole label, so it has a key of its own.
+register({"vram.hw.custom": ("Custom size", "自訂大小", "自定义大小")})
 
 
 def _translated_label(label: str, col: int, table: tuple[tuple[str, str, str], ...] = _FORMAT_WORDS) -> str:
@@ -48,6 +45,8 @@ def _translated_label(label: str, col: int, table: tuple[tuple[str, str, str], .
 
 def device_label(label: str, lang: str = "en") -> str:
     """'Apple M4 Pro, 48 GB unified memory', 'zh-Hans' -> 'Apple M4 Pro, 48 GB 统一内存'."""
+    if label == t("vram.hw.custom", "en"):
+        return t("vram.hw.custom", lang)
     return label if lang not in LANGS[1:] else _translated_label(label, LANGS.index(lang), _DEVICE_WORDS)
 
 

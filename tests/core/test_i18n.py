@@ -24,14 +24,10 @@ NO_WORDS = re.compile(r"^[\W\d_]*(?:[\d.]+\s*(?:[KMGT]i?B|B|%|x)?[\W\d_]*)*$")
 PRODUCT = re.compile(r"^(NVIDIA|Apple|AMD|Intel|HF Space) ")
 CODE = re.compile(r"^(auto|cpu|cuda|mps|[a-z]+\d[a-z0-9_]*)$")  # float32, bf16, q4_0, fp8
 
-# The 13 texts that bypass translation today (literal, or looked up once and not switched), found by the walk
-# below; each is a fix in the module that builds it. While all of the failures are in this list the test is
-# an expected failure (xfail); a new one fails it, and once they are fixed it passes and this set goes.
-KNOWN_UNTRANSLATED: set[str] = {
-    # The VRAM hardware list is worded by words.vram.device_label (names and sizes kept, a few words replaced)
-    # on every language switch, not through one key per label.
-    "Dropdown.choice: 'Custom size' (no i18n key)"
-}
+# Texts known to bypass translation (literal, or looked up once and not switched), found by the walk below;
+# while every failure is in this set the test is an expected failure (xfail), a new one fails it. Empty now:
+# the last one, the VRAM hardware list's 'Custom size', has its key (vram.hw.custom).
+KNOWN_UNTRANSLATED: set[str] = set()
 
 
 def _english_patterns() -> list[re.Pattern[str]]:
