@@ -70,17 +70,33 @@ def check_mode(mode: Any) -> str:
     return str(mode)
 
 
+def reply_text(tokenizer: Any, prompt: str, reply: str) -> tuple[str, str]:
+    """(the conversation of one user turn and the assistant's reply, the part before the reply), as strings
+    in the model's chat template: the strip of a chat reply covers the positions after the second."""
+    if not getattr(tokenizer, "chat_template", None):
+        raise InputError("This model's tokenizer has no chat template; leave the reply empty.")
+    user = [{"role": "user", "content": prompt}]
+    before = tokenizer.apply_chat_template(user, add_generation_prompt=True, tokenize=False)
+    whole = tokenizer.apply_chat_template([*user, {"role": "assistant", "content": reply}], tokenize=False)
+    return str(whole), str(before)
+
+
 def commitment(
-    lm: LoadedModel, hs: HiddenStates, max_positions: int | None = None, chunk_rows: int = LENS_CHUNK_ROWS
+    lm: LoadedModel,
+    hs: HiddenStates,
+    max_positions: int | None = None,
+    chunk_rows: int = LENS_CHUNK_ROWS,
+    first: int = 0,
 ) -> Commitment:
-    """Ranks, probabilities and entropies of each position's prediction at every layer (see the module doc)."""
+    """Ranks, probabilities and entropies of each position's prediction at every layer (see the module doc),
+    for positions from `first` on (at most the last max_positions of them)."""
     import torch
 
     from playground import config
 
     cap = max_positions or config.settings().limits.max_lens_positions
     L1, T, _ = hs.states.shape
-    positions = list(range(max(0, T - cap), T))
+    positions = list(range(max(0, first, T - cap), T))
     layers = list(range(L1))
     step = max(1, chunk_rows // L1)  # positions per projection: L1 x step rows of V logits at once
     pred, ranks, probs, ent = [], [], [], []

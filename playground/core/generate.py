@@ -110,14 +110,7 @@ class Generation:
         return self
 
     def _eos_ids(self) -> set[int]:
-        ids: set[int] = set()
-        for source in (getattr(self.lm.model, "generation_config", None), self.lm.tokenizer):
-            eos = getattr(source, "eos_token_id", None)
-            if isinstance(eos, int):
-                ids.add(eos)
-            elif eos:
-                ids.update(int(e) for e in eos)
-        return ids
+        return eos_ids(self.lm)
 
     def __iter__(self) -> Iterator[Step]:
         slot = batching.open_slot(self.lm, self.input_ids)
@@ -191,6 +184,18 @@ class Generation:
         if body:  # a reply cut in the middle of a character keeps its replacement mark
             self.text = str(tok.decode(body, skip_special_tokens=False, clean_up_tokenization_spaces=False))
         self.seconds = time.perf_counter() - t0
+
+
+def eos_ids(lm: LoadedModel) -> set[int]:
+    """The token ids that end a reply (the generation config's and the tokenizer's)."""
+    ids: set[int] = set()
+    for source in (getattr(lm.model, "generation_config", None), lm.tokenizer):
+        eos = getattr(source, "eos_token_id", None)
+        if isinstance(eos, int):
+            ids.add(eos)
+        elif eos:
+            ids.update(int(e) for e in eos)
+    return ids
 
 
 _DONE = object()

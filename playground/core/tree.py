@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground import config
+from playground.core.validation import number
 from playground.errors import InputError
 
 FORMAT = "generation-tree/1"  # the JSON's "format" field: a script can tell what it holds
@@ -50,6 +51,7 @@ class Branch:
     temperature: float
     seed: int | None  # the seed of its own random stream (sampled branches)
     finish: str = "length"  # "eos" or "length"
+    kind: str = "root"  # "root" (a reply from the prompt), "sample" (one of N) or "fork" (a token chosen at a node)
 
 
 @dataclass
@@ -70,22 +72,10 @@ class Tree:
         return None
 
     def node(self, node_id: Any) -> Node:
-        try:
-            i = int(node_id)
-        except (TypeError, ValueError):
-            raise InputError(f"The node must be a node id (a whole number), not '{node_id}'.") from None
-        if not 0 <= i < len(self.nodes):
-            raise InputError(f"Node {i} is not in the tree (it has nodes 0..{len(self.nodes) - 1}).")
-        return self.nodes[i]
+        return self.nodes[_index("node", node_id, len(self.nodes))]
 
     def branch(self, branch_id: Any) -> Branch:
-        try:
-            i = int(branch_id)
-        except (TypeError, ValueError):
-            raise InputError(f"The branch must be a branch id (a whole number), not '{branch_id}'.") from None
-        if not 0 <= i < len(self.branches):
-            raise InputError(f"Branch {i} is not in the tree (it has branches 0..{len(self.branches) - 1}).")
-        return self.branches[i]
+        return self.branches[_index("branch", branch_id, len(self.branches))]
 
     def path_to(self, node: Node) -> list[Node]:
         """The nodes from depth 0 down to `node`, inclusive."""
@@ -100,6 +90,17 @@ class Tree:
 
     def text(self, branch: Branch) -> str:
         return "".join(self.nodes[i].text for i in branch.path)
+
+
+def _index(what: str, value: Any, n: int) -> int:
+    """An id of one of the tree's n nodes (or branches): ('node', '3', 12) -> 3; else InputError naming both."""
+    try:
+        i = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"The {what} must be a {what} id (a whole number), not '{value}'.") from None
+    if not 0 <= i < n:
+        raise InputError(f"{what.capitalize()} {i} is not in the tree (it has {what}s 0..{n - 1}).")
+    return i
 
 
 def check_room(tree: Tree, new_branches: int, new_tokens: int) -> None:
@@ -118,14 +119,7 @@ def check_room(tree: Tree, new_branches: int, new_tokens: int) -> None:
 
 def check_tokens(max_new_tokens: Any) -> int:
     """Tokens a branch may generate: 1..limits.max_branch_tokens."""
-    cap = config.settings().limits.max_branch_tokens
-    try:
-        n = int(max_new_tokens)
-    except (TypeError, ValueError):
-        raise InputError(f"Max new tokens must be a whole number, not '{max_new_tokens}'.") from None
-    if not 1 <= n <= cap or n != float(max_new_tokens):
-        raise InputError(f"Max new tokens must be a whole number from 1 to {cap}, not {max_new_tokens}.")
-    return n
+    return int(number("Max new tokens", max_new_tokens, 1, config.settings().limits.max_branch_tokens, integer=True))
 
 
 # --------------------------------------------------------------------------- comparing branches
@@ -204,6 +198,7 @@ def to_json(tree: Tree) -> dict[str, Any]:
                 "temperature": b.temperature,
                 "seed": b.seed,
                 "finish": b.finish,
+                "kind": b.kind,
                 "logprob": logprob(tree, b),
                 "text": tree.text(b),
             }
@@ -243,7 +238,14 @@ def from_json(data: Any) -> Tree:
             seed = None if b.get("seed") is None else int(b["seed"])
             tree.branches.append(
                 Branch(
-                    k, path, int(b["fork_depth"]), bool(b["greedy"]), float(b["temperature"]), seed, str(b["finish"])
+                    k,
+                    path,
+                    int(b["fork_depth"]),
+                    bool(b["greedy"]),
+                    float(b["temperature"]),
+                    seed,
+                    str(b["finish"]),
+                    str(b.get("kind", "fork" if int(b["fork_depth"]) else "root")),
                 )
             )
     except (KeyError, TypeError, ValueError) as exc:
@@ -256,3 +258,34 @@ def from_json(data: Any) -> Tree:
             f"The tree is larger than this app holds ({lim.max_tree_nodes} nodes, {lim.max_tree_branches} branches)."
         )
     return tree
+
+
+def code_for(model_id: str, tree: Tree, shown: int) -> str:
+    """Plain transformers code that reproduces one branch: generate on the prompt plus the tokens the branch
+    did not choose itself (its shared prefix and its chosen token), with its seed when it is sampled."""
+    b = tree.branch(shown)
+    # a fork forces its shared prefix and chosen token; a branch from the prompt (root, samples) forces nothing
+    forced = tree.token_ids(b)[: b.fork_depth + 1] if b.kind == "fork" else []
+    rest = len(b.path) - len(forced)
+    seed = f"torch.manual_seed({b.seed})  # the branch's own seed\n" if not b.greedy else ""
+    sample = "do_sample=False" if b.greedy else f"do_sample=True, temperature={b.temperature}, top_k=0, top_p=1.0"
+    return f"""import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+model = AutoModelForCausalLM.from_pretrained({model_id!r}, dtype=torch.float32)
+
+prompt_ids = {list(tree.prompt_ids)}
+# Branch {b.id} leaves its parent at token {b.fork_depth}: the tokens before it and the one chosen there.
+forced = {forced}
+ids = torch.tensor([prompt_ids + forced])
+{seed}with torch.inference_mode():
+    out = model.generate(ids, max_new_tokens={rest}, {sample}, output_scores=True, return_dict_in_generate=True)
+print(tokenizer.decode(out.sequences[0, len(prompt_ids):]))
+# Each step's top alternatives (what the tree keeps per node), from the scores generate returns:
+for step in out.scores:
+    p, i = step[0].softmax(-1).topk(5)
+    print([(tokenizer.decode([int(t)]), round(float(q), 3)) for t, q in zip(i, p)])
+# The app does not re-read the prefix: it keeps each branch's DynamicCache and starts a fork from views of
+# its first len(prompt_ids) + {b.fork_depth} positions, so the fork's first token costs one decode step.
+"""

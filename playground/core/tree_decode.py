@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from playground.core import batching
-from playground.core.generate import TOP_ALTERNATIVES
+from playground.core.generate import TOP_ALTERNATIVES, eos_ids
 from playground.core.sampling import Sampling, processors
 from playground.core.tokens import token_text
 from playground.core.tree import Branch, Node, Tree, check_room
@@ -36,18 +36,6 @@ if TYPE_CHECKING:
     import torch
 
     from playground.loader import LoadedModel
-
-
-def eos_ids(lm: LoadedModel) -> set[int]:
-    """The token ids that end a reply (the generation config's and the tokenizer's)."""
-    ids: set[int] = set()
-    for source in (getattr(lm.model, "generation_config", None), lm.tokenizer):
-        eos = getattr(source, "eos_token_id", None)
-        if isinstance(eos, int):
-            ids.add(eos)
-        elif eos:
-            ids.update(int(e) for e in eos)
-    return ids
 
 
 def forward(lm: LoadedModel, ids: list[list[int]], cache: Any) -> torch.Tensor:
@@ -163,7 +151,9 @@ def _seeded(sampling: Sampling, seed: int | None) -> Any:
     return None if sampling.is_greedy else torch.Generator(device="cpu").manual_seed(int(seed or 0))
 
 
-def _new_branch(tree: Tree, sampling: Sampling, fork_depth: int, path: list[int], seed: int | None) -> Branch:
+def _new_branch(
+    tree: Tree, sampling: Sampling, fork_depth: int, path: list[int], seed: int | None, kind: str
+) -> Branch:
     branch = Branch(
         len(tree.branches),
         list(path),
@@ -171,6 +161,7 @@ def _new_branch(tree: Tree, sampling: Sampling, fork_depth: int, path: list[int]
         sampling.is_greedy,
         float(sampling.temperature),
         None if sampling.is_greedy else seed,
+        kind=kind,
     )
     tree.branches.append(branch)
     return branch
@@ -202,7 +193,7 @@ def grow(lm: LoadedModel, tree: Tree, sampling: Sampling, n: int = 1) -> Tree:
     base = sampling.seed if sampling.seed is not None else _random_seed()
     rows = []
     for i in range(n):
-        branch = _new_branch(tree, sampling, 0, [], base + i)
+        branch = _new_branch(tree, sampling, 0, [], base + i, "root" if n == 1 else "sample")
         rows.append(_Row(branch, sampling, list(tree.prompt_ids), None, 0, sampling.max_new_tokens))
         rows[-1].rng = _seeded(sampling, branch.seed)
     if not batching.batchable(lm.model):  # rows would change each other's numbers: one after another
@@ -240,7 +231,7 @@ def fork(lm: LoadedModel, tree: Tree, node_id: Any, token_id: Any, sampling: Sam
         forward(lm, [tree.prompt_ids + prefix], cache)
     seed = sampling.seed if sampling.seed is not None else _random_seed()
     path = [n.id for n in tree.path_to(node)][:-1]
-    branch = _new_branch(tree, sampling, node.depth, path, seed)
+    branch = _new_branch(tree, sampling, node.depth, path, seed, "fork")
     row = _Row(branch, sampling, tree.prompt_ids + prefix, node.parent, node.depth, sampling.max_new_tokens)
     row.rng = _seeded(sampling, branch.seed)
     # The chosen token's probability and alternatives are those of the node's own step (same prefix): no pass.

@@ -16,7 +16,7 @@ from playground.charts_inside import lens_heatmap, lens_rank_chart, next_cosine_
 from playground.core import layer_summary as views
 from playground.core import layers as core
 from playground.loader import get_loader
-from playground.tabs import widgets
+from playground.tabs import commitment, widgets
 from playground.tabs.common import QUIET, TabContext, code_box, friendly, json_box, model_examples
 from playground.words import layers as words
 
@@ -130,3 +130,4 @@ def build(ctx: TabContext) -> None:
         gr.on([go_btn.click, target.submit], run, inputs, outputs, api_name="layer_representations")
     )
     widgets.then_byte_warning(shown, result, byte_warning)
+    commitment.section(ctx)  # the commitment strip (playground/tabs/commitment.py): its own text, endpoint and result

@@ -53,7 +53,7 @@ def test_bounds_come_from_spaces_yaml(lm, monkeypatch):
         tr.check_room(tree, 17, 1)
     with pytest.raises(InputError, match="bound of 512"):
         tr.check_room(tree, 9, 64)
-    with pytest.raises(InputError, match="from 1 to 64"):
+    with pytest.raises(InputError, match="between 1 and 64"):
         tr.check_tokens(65)
 
 
