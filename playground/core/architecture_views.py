@@ -288,3 +288,21 @@ def to_json(
             ],
         },
     }
+
+
+def table_rows(result: dict[str, Any], shape: ModelShape) -> tuple[list[list[Any]], list[list[int]]]:
+    """The tab's two tables from `to_json`'s result: parameters (name, shape, count, share in %, group, part,
+    layer or "") and parameters per layer (layer, attention, mlp, norms, other, total)."""
+    params = [
+        [
+            p["name"],
+            str(tuple(p["shape"])),
+            p["count"],
+            round(100 * p["share"], 4),
+            p["group"],
+            p["part"],
+            "" if p["layer"] is None else p["layer"],
+        ]
+        for p in result["parameters"]
+    ]
+    return params, [[r.layer, r.attention, r.mlp, r.norms, r.other, r.total] for r in layer_rows(shape)]

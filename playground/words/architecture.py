@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from playground.core.architecture import (
+    COMPARED,
     GQA,
     GROUPS,
     MHA,
@@ -19,6 +20,7 @@ from playground.core.architecture import (
     shown_rows,
     weight_sizes,
 )
+from playground.core.architecture_views import COMPARE_SKIPPED
 from playground.core.config_shape import TEXT_OF_MULTIMODAL, TEXT_PART_ONLY
 from playground.core.hardware import human
 from playground.i18n import register, t
@@ -172,29 +174,8 @@ register(
 
 PARAM_COLUMNS = ("name", "shape", "count", "share", "group", "part", "layer")
 LAYER_COLUMNS = ("layer", "attention", "mlp", "norms", "other", "total")
-_LABELLED = frozenset(
-    {
-        "n_params",
-        "n_layers",
-        "hidden",
-        "n_heads",
-        "n_kv_heads",
-        "gqa_ratio",
-        "head_dim",
-        "intermediate",
-        "vocab",
-        "max_context",
-        "tied",
-        "sliding_window",
-        "n_sliding_layers",
-        "embeddings parameters",
-        "attention parameters",
-        "mlp parameters",
-        "norms parameters",
-        "lm_head parameters",
-        "other parameters",
-    }
-)
+# The compared fields a label exists for: the side-by-side table's summary fields, then one row per group.
+_LABELLED = frozenset({f for f in COMPARED if f not in COMPARE_SKIPPED} | {f"{g} parameters" for g in GROUPS})
 
 
 def headers(columns: tuple[str, ...], lang: str = "en") -> list[str]:
