@@ -1,6 +1,6 @@
 """Plotly figure for the VRAM calculator: a stacked bar per GPU against the device's usable memory,
 and a bar for the CPU RAM (loading, offload). Pure: a VramEstimate and the words to show in, a figure out
-(the words, in the page's language, come from playground.tabs.vram_page.chart_labels). GB = 1e9 bytes."""
+(the words, in the page's language, come from playground.words.vram_page.chart_labels). GB = 1e9 bytes."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 Thin wiring: the form's fields are `playground.core.vram.VramForm` (page.FIELDS, one row each in its order:
 components, the handler's parameters and the API page all follow it); the arithmetic is playground.core.vram;
-what is shown (words in English, 繁體中文, 简体中文; tables; code) is playground.tabs.vram_page. The tab's own model
-field follows the model bar, but a model chosen here is read from its config only (the bar keeps its model).
+the fields' table and the result view are playground.tabs.vram_page, their words playground.words.vram_page.
+The tab's own model field follows the model bar, but a model chosen here is read from its config only (the bar
+keeps its model).
 
 Events: `vram_estimate` (public, pure: never touches weights) and `vram_measure` (public: runs the session's model
 choice once, pinned with loader.use, to measure its real memory beside the estimate).
@@ -19,7 +20,9 @@ from playground import config
 from playground.core.vram import FIELD_NAMES, api_signature, from_call
 from playground.errors import InputError
 from playground.tabs import vram_page as page
-from playground.tabs.common import TabContext, code_box, friendly, json_box
+from playground.tabs.common import QUIET, TabContext, code_box, friendly, json_box
+from playground.tabs.widgets import follow_bar
+from playground.words import vram_page as said
 
 ID = "vram"
 TITLE = "vram.title"
@@ -64,14 +67,14 @@ def vram_measure(model: str, kind: str = "inference", context: float = 1024, lan
         run = measure.measure_training if kind == "training" else measure.measure_inference
         m = run(lm, int(context))
         name, dtype, device, quant = lm.name, lm.dtype, lm.device, lm.quantization
-    md = page.measure_markdown(m, name, f"{dtype}{' int8' if quant == 'int8' else ''}", device, lang)
+    md = said.measure_markdown(m, name, f"{dtype}{' int8' if quant == 'int8' else ''}", device, lang)
     return md, m.as_dict() | {"model": name}
 
 
 def relabel(lang: str) -> list[Any]:
     """The choices' labels in the page's language (values unchanged), the formulas table, the measure kinds."""
-    updates = [gr.update(choices=page.field_choices(n, lang)) for n in page.CHOOSE]
-    return [*updates, page.formulas_markdown(lang), gr.update(choices=page.choices(MEASURE_KINDS, lang))]
+    updates = [gr.update(choices=said.field_choices(n, lang)) for n in page.CHOOSE]
+    return [*updates, said.formulas_markdown(lang), gr.update(choices=said.choices(MEASURE_KINDS, lang))]
 
 
 def source_fields(source: str) -> tuple[Any, Any, Any]:
@@ -113,36 +116,33 @@ def build(ctx: TabContext) -> None:
             verdict, chart = gr.Markdown(), tr.make(gr.Plot, i18n={"label": "vram.chart"}, elem_id="vram-chart")
             fixes = tr.make(gr.Dataframe, i18n={"label": "vram.fixes"}, **page.FIXES_TABLE)
     with tr.make(gr.Accordion, i18n={"label": "vram.how"}, open=False):
-        formulas = gr.Markdown(page.formulas_markdown())
+        formulas = gr.Markdown(said.formulas_markdown())
     with tr.make(gr.Accordion, i18n={"label": "vram.measure_title"}, open=False):
         with gr.Row():
             m_kind = tr.make(
-                gr.Radio, i18n={"label": "vram.measure_kind"}, choices=page.choices(MEASURE_KINDS), value="inference"
+                gr.Radio, i18n={"label": "vram.measure_kind"}, choices=said.choices(MEASURE_KINDS), value="inference"
             )
             m_context = tr.make(gr.Number, i18n={"label": "vram.measure_context"}, value=256, precision=0)
             m_btn = tr.make(gr.Button, i18n={"value": "vram.measure"})
         m_text, m_json = gr.Markdown(), tr.make(gr.JSON, i18n={"label": "vram.measurement"})
     code, result = code_box(ctx), json_box(ctx)
 
-    quiet: dict[str, Any] = {"api_visibility": "private", "queue": False, "show_progress": "hidden"}
     # The tab's own model field (a name), not the session's choice: an estimate never loads weights.
-    lang = [ctx.lang] if ctx.lang is not None else []
+    lang = ctx.langs
     inputs, outputs = [c[n] for n in FIELD_NAMES] + lang, [verdict, chart, fixes, code, result]
     estimate_fn = friendly(vram_estimate)
 
     def then_show_fixes(event: Any) -> None:  # the fixes table only when there is something to fix
-        event.then(lambda r: gr.update(visible=bool(r) and not r.get("fits", False)), result, fixes, **quiet)
+        event.then(lambda r: gr.update(visible=bool(r) and not r.get("fits", False)), result, fixes, **QUIET)
 
     then_show_fixes(go_btn.click(estimate_fn, inputs, outputs, api_name="vram_estimate", concurrency_limit=None))
     # Live update on every field (the model field included: it follows the bar), on a language switch, on load.
     triggers = [x.change for x in inputs] + ([ctx.demo.load] if ctx.demo is not None else [])
     live = {"api_visibility": "private", "show_progress": "hidden", "concurrency_limit": None}
     then_show_fixes(gr.on(triggers, estimate_fn, inputs, outputs, **live))
-    if ctx.lang is not None:
-        ctx.lang.change(relabel, ctx.lang, [c[n] for n in page.CHOOSE] + [formulas, m_kind], **quiet)
-    c["source"].change(source_fields, c["source"], [c["model"], c["params_b"], shape_acc], **quiet)
-    if ctx.model_picker is not None:  # follow the bar; the field's own choices never flow back to it
-        ctx.model_picker.change(lambda m: (m or "").strip() or default, ctx.model_picker, c["model"], **quiet)
+    ctx.on_lang(relabel, [c[n] for n in page.CHOOSE] + [formulas, m_kind])
+    c["source"].change(source_fields, c["source"], [c["model"], c["params_b"], shape_acc], **QUIET)
+    follow_bar(ctx, c["model"])
     # The measurement runs the session's own model choice (the bar), the one other tabs run too.
     m_inputs = [ctx.model, m_kind, m_context, *lang]
     ctx.after_model(m_btn.click(friendly(vram_measure), m_inputs, [m_text, m_json], api_name="vram_measure"))

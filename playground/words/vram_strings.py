@@ -1,7 +1,7 @@
 """The VRAM Calculator's words in English, 繁體中文 and 简体中文: labels, choices, table headers, the verdict,
 changes and notes (keyed by the core's codes), the page's Markdown lines and the measurement summary.
 
-String tables only, registered with playground.i18n at import; playground.words.vram and playground.tabs.vram_page
+String tables only, registered with playground.i18n at import; playground.words.vram and playground.words.vram_page
 word results with them. The formulas' translations: playground.words.vram_formulas.
 """
 

@@ -355,7 +355,7 @@ def test_chart_dict_is_valid_plotly_and_stacks_every_part() -> None:
     import plotly.graph_objects as go
 
     from playground.charts_vram import figure_dict, vram_chart
-    from playground.tabs import vram_page
+    from playground.words import vram_page
 
     e = estimate(VramInputs(LLAMA_8B, mode="training", offload=True, n_gpus=12, zero_stage=3, hardware=preset("h100")))
     labels = vram_page.chart_labels(e)
@@ -452,7 +452,7 @@ def _english(text: str, *names: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
 def test_chinese_verdict_fixes_and_notes_have_no_english_sentence(lang: str) -> None:
-    from playground.tabs import vram_page
+    from playground.words import vram_page
 
     cases = [
         VramInputs(LLAMA_8B, weight_format="fp16", compute_dtype="fp16", hardware=preset("t4")),
