@@ -67,18 +67,21 @@ class Controls:
 
 def controls(tr: Translatable) -> Controls:
     """The "Copy link" button, the link box, the presentation switch and the note about ignored parameters."""
-    with gr.Row(equal_height=True, elem_id="link-row"):
-        copy = tr.make(gr.Button, i18n={"value": "links.copy"}, size="sm", scale=1, min_width=120, elem_id="copy-link")
+    with gr.Row(elem_id="link-row"):  # on a phone the three wrap onto lines of their own (min_width)
+        copy = tr.make(gr.Button, i18n={"value": "links.copy"}, size="sm", scale=0, min_width=130, elem_id="copy-link")
+        present = tr.make(
+            gr.Checkbox, i18n={"label": "links.present"}, value=False, scale=0, min_width=200, elem_id="present"
+        )
         link = tr.make(
             gr.Textbox,
             i18n={"label": "links.link"},
             interactive=False,
             show_label=False,
-            scale=5,
+            scale=4,
+            min_width=240,
             elem_id="link-box",
             elem_classes=["lp-link-box"],
         )
-        present = tr.make(gr.Checkbox, i18n={"label": "links.present"}, value=False, scale=1, elem_id="present")
     note = gr.Markdown("", elem_id="link-note")
     return Controls(copy, link, present, note, gr.State(""), gr.State({}))
 

@@ -48,7 +48,7 @@ def build(ctx: TabContext) -> None:
     tr = ctx.tr
     first = lessons.STEPS[0]
     tr.make(gr.Markdown, i18n={"value": "lessons.intro"}, elem_classes=["lp-secondary"])
-    with gr.Row(equal_height=True):
+    with gr.Row(equal_height=True, elem_id="lesson-picker"):
         step = tr.make(
             gr.Dropdown,
             i18n={"label": "lessons.step"},
@@ -57,8 +57,8 @@ def build(ctx: TabContext) -> None:
             scale=4,
             elem_id="lesson-step",
         )
-        prev_btn = tr.make(gr.Button, i18n={"value": "lessons.prev"}, scale=1, min_width=90)
-        next_btn = tr.make(gr.Button, i18n={"value": "lessons.next"}, scale=1, min_width=90)
+        prev_btn = tr.make(gr.Button, i18n={"value": "lessons.prev"}, size="sm", scale=0, min_width=110)
+        next_btn = tr.make(gr.Button, i18n={"value": "lessons.next"}, size="sm", scale=0, min_width=110)
     intro = gr.Markdown("", elem_id="lesson-intro")  # worded on page load and on a language switch
     with gr.Row(equal_height=True):
         choice = tr.make(

@@ -85,8 +85,20 @@ def check_foundation(lines: list[str], lm: Any) -> None:
     assert lines[1] == str([(lm.tokenizer.decode([int(i)]), round(float(p), 4)) for p, i in zip(*top)])
 
 
+def check_lessons(lines: list[str], lm: Any) -> None:
+    from playground import config
+    from playground.core import lessons
+
+    ids = [s.id for s in lessons.steps_for("zh")][:3]
+    assert lines[0] == f"{config.settings().chinese_model} {ids}"
+    good = lm.tokenizer("good good", add_special_tokens=False)["input_ids"]  # two tokens, two ids: both claims hold
+    assert len(good) == 2 and good[0] != good[1]
+    assert lines[1] == "{'two': True, 'different': True} True"
+
+
 # An example is checked by the first of its endpoints listed here.
 CHECKS = {
+    "/lessons": check_lessons,
     "/chat": check_chat,
     "/architecture": check_architecture,
     "/embedding_neighbors": check_inside,
