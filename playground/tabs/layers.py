@@ -18,6 +18,7 @@ from playground.core import layers as core
 from playground.loader import get_loader
 from playground.tabs import commitment, widgets
 from playground.tabs.common import QUIET, TabContext, code_box, friendly, json_box, model_examples
+from playground.tabs.widgets import input_columns
 from playground.words import layers as words
 
 ID = "layers"
@@ -56,32 +57,32 @@ def layer_representations(model: str, text: str, position: int, target: str, lan
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
     limits = config.settings().limits
-    with gr.Row():
-        with gr.Column(scale=3):
-            text = tr.make(
-                gr.Textbox,
-                i18n={"label": "layers.text"},
-                lines=3,
-                elem_id="layers-text",
-                value="The capital of France is Paris, and the capital of Italy is",
-            )
-            go_btn = tr.make(gr.Button, i18n={"value": "layers.run"}, variant="primary")
-        with gr.Column(scale=2):
-            position = tr.make(
-                gr.Number,
-                i18n={"label": "layers.position"},
-                value=-1,
-                precision=0,
-                minimum=-limits.max_forward_tokens,
-                maximum=limits.max_forward_tokens - 1,
-            )
-            target = tr.make(
-                gr.Textbox,
-                i18n={"label": "layers.target", "info": "layers.target_info"},
-                value=" Rome",
-                lines=1,
-                elem_id="layers-target",
-            )
+    left, right = input_columns()
+    with left:
+        text = tr.make(
+            gr.Textbox,
+            i18n={"label": "layers.text"},
+            lines=3,
+            elem_id="layers-text",
+            value="The capital of France is Paris, and the capital of Italy is",
+        )
+        go_btn = tr.make(gr.Button, i18n={"value": "layers.run"}, variant="primary")
+    with right:
+        position = tr.make(
+            gr.Number,
+            i18n={"label": "layers.position"},
+            value=-1,
+            precision=0,
+            minimum=-limits.max_forward_tokens,
+            maximum=limits.max_forward_tokens - 1,
+        )
+        target = tr.make(
+            gr.Textbox,
+            i18n={"label": "layers.target", "info": "layers.target_info"},
+            value=" Rome",
+            lines=1,
+            elem_id="layers-target",
+        )
     english, chinese = config.settings().default_model, config.settings().chinese_model
     examples = model_examples(
         ctx,

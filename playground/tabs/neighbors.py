@@ -48,26 +48,26 @@ def relabel(lang: str) -> tuple[Any, Any]:
 
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
-    with gr.Row():
-        with gr.Column(scale=3):
-            word = tr.make(
-                gr.Textbox, i18n={"label": "neighbors.word", "info": "neighbors.word_info"}, value="apple", lines=1
-            )
-            go_btn = tr.make(gr.Button, i18n={"value": "neighbors.run"}, variant="primary")
-        with gr.Column(scale=2):
-            k = widgets.count_slider(ctx, "neighbors.k", 10)
-            mode = tr.make(
-                gr.Radio,
-                i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
-                choices=words.mode_choices(),
-                value="mean",
-            )
-            space = tr.make(
-                gr.Radio,
-                i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
-                choices=words.space_choices(),
-                value="input",
-            )
+    left, right = widgets.input_columns()
+    with left:
+        word = tr.make(
+            gr.Textbox, i18n={"label": "neighbors.word", "info": "neighbors.word_info"}, value="apple", lines=1
+        )
+        go_btn = tr.make(gr.Button, i18n={"value": "neighbors.run"}, variant="primary")
+    with right:
+        k = widgets.count_slider(ctx, "neighbors.k", 10)
+        mode = tr.make(
+            gr.Radio,
+            i18n={"label": "neighbors.mode", "info": "neighbors.mode_info"},
+            choices=words.mode_choices(),
+            value="mean",
+        )
+        space = tr.make(
+            gr.Radio,
+            i18n={"label": "neighbors.space", "info": "neighbors.space_info"},
+            choices=words.space_choices(),
+            value="input",
+        )
     english, chinese = config.settings().default_model, config.settings().chinese_model
     model_examples(
         ctx,

@@ -21,7 +21,7 @@ from playground.core.tokens import check_text
 from playground.errors import InputError
 from playground.loader import get_loader, resolve
 from playground.tabs.common import PRIVATE, QUIET, TabContext, code_box, friendly, json_box
-from playground.tabs.widgets import count_slider, examples
+from playground.tabs.widgets import count_slider, examples, input_columns
 from playground.words import next_token as words
 
 ID = "next_token"
@@ -103,18 +103,18 @@ def undo(steps: Steps | None, *knobs: Any) -> tuple:
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
     state = gr.State(None)
-    with gr.Row():
-        with gr.Column(scale=3):
-            prompt = tr.make(gr.Textbox, i18n={"label": "next_token.prompt"}, lines=3, value="1+1=")
-            chat = tr.make(gr.Checkbox, i18n={"label": "next_token.chat"}, value=False)
-            go_btn = tr.make(gr.Button, i18n={"value": "next_token.predict"}, variant="primary")
-        with gr.Column(scale=2):
-            # Each filter's slider starts where it leaves the distribution unchanged (core.sampling's `off`).
-            temperature, top_k, top_p = (
-                tr.make(gr.Slider, i18n={"label": f"next_token.{n}"}, **RANGES[n].slider(value=RANGES[n].off))
-                for n in ("temperature", "top_k", "top_p")
-            )
-            show = count_slider(ctx, "next_token.show", 15)
+    left, right = input_columns()
+    with left:
+        prompt = tr.make(gr.Textbox, i18n={"label": "next_token.prompt"}, lines=3, value="1+1=")
+        chat = tr.make(gr.Checkbox, i18n={"label": "next_token.chat"}, value=False)
+        go_btn = tr.make(gr.Button, i18n={"value": "next_token.predict"}, variant="primary")
+    with right:
+        # Each filter's slider starts where it leaves the distribution unchanged (core.sampling's `off`).
+        temperature, top_k, top_p = (
+            tr.make(gr.Slider, i18n={"label": f"next_token.{n}"}, **RANGES[n].slider(value=RANGES[n].off))
+            for n in ("temperature", "top_k", "top_p")
+        )
+        show = count_slider(ctx, "next_token.show", 15)
     examples(ctx, EXAMPLES, [prompt])
     summary = gr.Markdown(label="summary")
     chart = tr.make(gr.Plot, i18n={"label": "next_token.chart"}, elem_id="next-token-chart")

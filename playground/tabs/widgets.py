@@ -63,3 +63,10 @@ def bar_model(name: str | None) -> str:
 def accordion(ctx: TabContext, key: str, **kwargs: Any) -> gr.Accordion:
     """A gr.Accordion whose label is the i18n key `key` and follows the language switch."""
     return ctx.tr.make(gr.Accordion, i18n={"label": key}, **kwargs)
+
+
+def input_columns(left: int = 3, right: int = 2) -> tuple[gr.Column, gr.Column]:
+    """The tabs' input row: the text and its run button on the left, the settings on the right (3:2 unless said).
+    Fill each with `with left:` and `with right:`."""
+    with gr.Row():
+        return gr.Column(scale=left), gr.Column(scale=right)
