@@ -11,7 +11,8 @@ import gradio as gr
 from playground import config, render
 from playground.core import tokens as core
 from playground.loader import get_loader, resolve
-from playground.tabs.common import TabContext, code_box, friendly, json_box, model_examples
+from playground.tabs.common import QUIET, TabContext, code_box, friendly, json_box, model_examples
+from playground.tabs.widgets import input_columns
 from playground.words import tokenizer as words
 
 ID = "tokenizer"
@@ -63,13 +64,13 @@ def run_compare(model: str, other: str, text: str, add_special_tokens: bool, lan
 
 def build(ctx: TabContext) -> None:
     tr = ctx.tr
-    with gr.Row():
-        with gr.Column(scale=3):
-            text = tr.make(gr.Textbox, i18n={"label": "tokenizer.text"}, lines=3, value="good morning")
-            special = tr.make(gr.Checkbox, i18n={"label": "tokenizer.special"}, value=True)
-            go_btn = tr.make(gr.Button, i18n={"value": "tokenizer.go"}, variant="primary")
-        with gr.Column(scale=2):
-            tr.make(gr.Markdown, i18n={"value": "tokenizer.why"})
+    left, right = input_columns()
+    with left:
+        text = tr.make(gr.Textbox, i18n={"label": "tokenizer.text"}, lines=3, value="good morning")
+        special = tr.make(gr.Checkbox, i18n={"label": "tokenizer.special"}, value=True)
+        go_btn = tr.make(gr.Button, i18n={"value": "tokenizer.go"}, variant="primary")
+    with right:
+        tr.make(gr.Markdown, i18n={"value": "tokenizer.why"})
     english, chinese = config.settings().default_model, config.settings().chinese_model
     model_examples(
         ctx,
@@ -102,12 +103,13 @@ def build(ctx: TabContext) -> None:
         tr.make(gr.Markdown, i18n={"value": "tokenizer.tax"})
         cmp_out = tr.make(gr.HTML, i18n={"label": "tokenizer.compare_out"})
         cmp_json = tr.make(gr.JSON, i18n={"label": "tokenizer.comparison"}, visible=False)
-    code = code_box(ctx)
-    result = json_box(ctx)
+    # Feature modules add their components here: below the comparison, above the Code and JSON sections.
+    code, result = code_box(ctx), json_box(ctx)
 
-    lang = [ctx.lang] if ctx.lang is not None else []
+    lang = ctx.langs
     inputs, outputs = [ctx.model, text, special, *lang], [spans, stats, table, code, result]
     live = dict(api_visibility="private", trigger_mode="always_last", show_progress="hidden")
+    page = [ctx.demo.load] if ctx.demo is not None else []  # the example's tokens as soon as the page opens
     events = [
         gr.on(
             [go_btn.click, text.submit, special.change], friendly(run_tokenize), inputs, outputs, api_name="tokenize"
@@ -115,11 +117,13 @@ def build(ctx: TabContext) -> None:
         # Live as the text changes (typing, an input method's commit, an example): a tokenizer call is cheap.
         # Another model (the bar, or an example that switches it) cuts the text anew; another language re-words.
         gr.on(
-            [text.change, ctx.model.change, *(x.change for x in lang)], friendly(live_tokenize), inputs, outputs, **live
+            [text.change, ctx.model.change, *(x.change for x in lang), *page],
+            friendly(live_tokenize),
+            inputs,
+            outputs,
+            **live,
         ),
     ]
-    if ctx.demo is not None:  # show the example's tokens as soon as the page opens
-        ctx.demo.load(friendly(live_tokenize), inputs, outputs, api_visibility="private")
     compared = cmp_btn.click(
         friendly(run_compare),
         [ctx.model, other, text, special, *lang],
@@ -129,14 +133,5 @@ def build(ctx: TabContext) -> None:
     # A refused input (too long, a control character) or a failed load: clear what was shown, so the old
     # tokens never stand under the new text as if they were its result. The error itself is shown as a toast.
     for event in events:
-        event.failure(
-            lambda: ("", "", [], "", {}, "", {}),
-            None,
-            [*outputs, cmp_out, cmp_json],
-            api_visibility="private",
-            queue=False,
-            show_progress="hidden",
-        )
-    compared.failure(
-        lambda: ("", {}), None, [cmp_out, cmp_json], api_visibility="private", queue=False, show_progress="hidden"
-    )
+        event.failure(lambda: ("", "", [], "", {}, "", {}), None, [*outputs, cmp_out, cmp_json], **QUIET)
+    compared.failure(lambda: ("", {}), None, [cmp_out, cmp_json], **QUIET)
