@@ -1,4 +1,4 @@
-"""Each claim of the Chat tab's lesson (chat.lesson in playground/tabs/chat.py), on the model the example
+"""Each claim of the Chat tab's lesson (chat.lesson in playground/words/chat.py), on the model the example
 runs on, greedy, with the tab's default limit of 256 new tokens. If a model or the decoding changes and a
 claim stops being true, a test here fails and the lesson text must change with it."""
 
