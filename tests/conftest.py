@@ -2,8 +2,11 @@
 offline environment every test runs in.
 
 Never mock model loading: the tests run the same SmolLM2-135M the app serves.
-Tiers: each test gets the marker of its folder (core, api, browser), so `pytest -m core` runs the core tier and
-`pytest -m "core and not slow"` the quick one.
+Tiers: each test gets the marker of its folder (core, api, browser), except that a slow test of tests/core (marked
+@pytest.mark.slow, or using a slow fixture) gets `model` instead of `core`. `pytest -m core` is the quick tier (no
+server, no browser, nothing that needs seconds of model time), `-m model` the core tests that do (the second
+embedded model, a training measurement, long generation), `-m api` and `-m browser` the live-app tiers. `make test`
+runs every tier.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
-TIERS = ("core", "api", "browser")  # test folders, each a marker registered in pytest.ini
+TIERS = ("core", "api", "browser")  # test folders, each a marker in pytest.ini (with `model`: slow core tests)
 
 
 # Fixtures that make a test slow wherever it is: the second embedded model is 2.5 GB in float32 (a load of
@@ -29,15 +32,16 @@ SLOW_FIXTURES = {"qwen"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test with its folder's tier (tests/core/test_x.py -> @pytest.mark.core), and as slow when it
-    uses a slow fixture."""
+    """Mark every test as slow when it uses a slow fixture, then with its tier: its folder's (tests/core/test_x.py
+    -> @pytest.mark.core), or `model` for a slow test of tests/core."""
     root = Path(__file__).parent
     for item in items:
-        parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
-        if parts and parts[0] in TIERS:
-            item.add_marker(getattr(pytest.mark, parts[0]))
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
+        if parts and parts[0] in TIERS:
+            tier = "model" if parts[0] == "core" and item.get_closest_marker("slow") else parts[0]
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 def _go_offline(mp: pytest.MonkeyPatch) -> None:

@@ -24,14 +24,24 @@ QUESTIONS = (
     "Count from one to ten.",
 )
 NEAR_TIE = 1e-4  # logit margin under which batched arithmetic may pick the other candidate
+# Several replies of 12-40 tokens decoded together and each compared with a lone generate: seconds of model time
+# each, so these run in the model tier (`pytest -m model`, and `make test`); the quick tier keeps the lone row.
+SEVERAL_REPLIES = pytest.mark.slow
 
 
 def _ids(lm, text):
     return chat.build_prompt(lm.tokenizer, text, mode="official").ids
 
 
+_REFS: dict[tuple[tuple[int, ...], int], list[int]] = {}  # (prompt, n) -> tokens: one generate per pair
+
+
 def _generate(lm, ids, n=N):
-    return lm.model.generate(torch.tensor([ids]), max_new_tokens=n, do_sample=False)[0, len(ids) :].tolist()
+    """`model.generate`'s greedy reply, computed once per prompt and length (the model is fixed read-only)."""
+    key = (tuple(ids), n)
+    if key not in _REFS:
+        _REFS[key] = lm.model.generate(torch.tensor([ids]), max_new_tokens=n, do_sample=False)[0, len(ids) :].tolist()
+    return list(_REFS[key])
 
 
 def _same_or_near_tie(lm, ids, mine, ref):
@@ -129,6 +139,7 @@ def test_a_failing_prompt_raises_in_its_own_chat_only(lm):
 # --------------------------------------------------------------------------- batched greedy
 
 
+@SEVERAL_REPLIES
 def test_four_concurrent_greedy_chats_each_equal_generate(lm):
     prompts = [_ids(lm, q) for q in QUESTIONS]
     refs = [_generate(lm, ids) for ids in prompts]
@@ -142,6 +153,7 @@ def test_four_concurrent_greedy_chats_each_equal_generate(lm):
     assert gens[1].finish_reason == "eos" and "Paris" in gens[1].text
 
 
+@SEVERAL_REPLIES
 def test_stopping_one_chat_leaves_the_others_going(lm):
     prompts = [_ids(lm, q) for q in (QUESTIONS[0], QUESTIONS[2], QUESTIONS[3])]
     refs = [_generate(lm, ids) for ids in prompts]
@@ -181,6 +193,7 @@ def test_stopping_one_chat_leaves_the_others_going(lm):
     assert b.rows == [] and b.cache is None and b.thread is None
 
 
+@SEVERAL_REPLIES
 def test_a_consumer_that_goes_away_stops_its_chat_only(lm):
     a_ids, b_ids = _ids(lm, QUESTIONS[0]), _ids(lm, QUESTIONS[2])
     a = Generation(lm, a_ids, Sampling(greedy=True, max_new_tokens=N))
@@ -200,6 +213,7 @@ def test_a_consumer_that_goes_away_stops_its_chat_only(lm):
     _same_or_near_tie(lm, a_ids, a.token_ids, _generate(lm, a_ids))
 
 
+@SEVERAL_REPLIES
 def test_a_chat_joining_midway_matches_generate(lm):
     a_ids, b_ids = _ids(lm, QUESTIONS[2]), _ids(lm, QUESTIONS[0])
     a_ref, b_ref = _generate(lm, a_ids, 40), _generate(lm, b_ids, 16)
@@ -221,6 +235,7 @@ def test_a_chat_joining_midway_matches_generate(lm):
     _same_or_near_tie(lm, b_ids, b.token_ids, b_ref)
 
 
+@SEVERAL_REPLIES
 def test_two_replies_stepped_in_turn_by_one_thread(lm):
     """Chat compare iterates two generations in one thread: neither waits for the other's caller."""
     pa, pb = _ids(lm, QUESTIONS[0]), _ids(lm, QUESTIONS[3])
@@ -239,6 +254,7 @@ def test_two_replies_stepped_in_turn_by_one_thread(lm):
 # --------------------------------------------------------------------------- sampling
 
 
+@SEVERAL_REPLIES
 def test_a_seeded_sampled_chat_is_the_same_alone_and_in_a_batch(lm):
     ids = _ids(lm, QUESTIONS[2])
     s = check_sampling(

@@ -228,6 +228,7 @@ def test_greedy_stops_at_eos_like_generate(lm):
     assert g.time_to_first_token is not None and g.time_to_first_token <= g.seconds
 
 
+@pytest.mark.slow  # four sampled replies of 20 tokens (the quick tier replays a seed in the next test)
 def test_seed_reproduces_a_sampled_reply_and_matches_generate(lm):
     ids = _prompt_ids(lm.tokenizer, "Tell me a story.")
     s = check_sampling(

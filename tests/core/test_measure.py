@@ -43,6 +43,7 @@ def test_spec_of_the_loaded_model_matches_its_tensors(lm: Any) -> None:
     )
 
 
+@pytest.mark.slow  # a 1,024-token prefill measured: seconds of model time
 def test_inference_estimate_within_15_percent(lm: Any) -> None:
     m = measure.measure_inference(lm, context=1024)
     assert m.weights_bytes == lm.weight_bytes
@@ -51,6 +52,7 @@ def test_inference_estimate_within_15_percent(lm: Any) -> None:
     assert abs(m.ratio - 1) <= 0.15, m.summary()
 
 
+@pytest.mark.slow  # a model copy and an AdamW step on 128 tokens: seconds of model time
 def test_training_runs_on_a_private_copy_while_others_use_the_shared_model(lm: Any) -> None:
     """Another thread runs forward passes on the shared model during the training measurement: its
     logits never change, and no shared weight, requires_grad flag or .grad is touched."""
