@@ -48,8 +48,21 @@ def default_tabs() -> tuple[ModuleType, ...]:
     """The tabs, in the order the page shows them."""
     from playground.tabs import architecture, attention, chat, layers, lessons, neighbors, next_token, tokenizer, vram
     from playground.tabs import tree as generation_tree
+    from playground.tabs import edit_merge
 
-    return (tokenizer, next_token, chat, generation_tree, architecture, neighbors, layers, attention, vram, lessons)
+    return (
+        tokenizer,
+        next_token,
+        chat,
+        generation_tree,
+        architecture,
+        neighbors,
+        layers,
+        attention,
+        vram,
+        edit_merge,
+        lessons,
+    )
 
 
 def _model_choices() -> list[str]:

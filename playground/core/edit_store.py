@@ -131,14 +131,9 @@ class EditStore:
             }
 
 
-_STORE: EditStore | None = None
-_STORE_LOCK = threading.Lock()
+_STORE = EditStore()  # made at import: reading spaces.yaml's limits is all it costs, and no race can make two
 
 
 def get_store() -> EditStore:
     """The process-wide store the Edit & Merge tab uses."""
-    global _STORE
-    with _STORE_LOCK:
-        if _STORE is None:
-            _STORE = EditStore()
-        return _STORE
+    return _STORE

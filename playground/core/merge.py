@@ -101,11 +101,12 @@ def from_adapter(lm: LoadedModel, adapter: Adapter) -> MergedModel:
 def shape_mismatch(a: dict[str, tuple[int, ...]], b: dict[str, tuple[int, ...]]) -> str | None:
     """None when both have the same tensor names and shapes; else the first difference, in words:
     {'w': (2, 3)}, {'w': (3, 3)} -> "w: (2, 3) vs (3, 3)"."""
-    for name in sorted(set(a) | set(b)):
-        if name not in a or name not in b:
-            return f"{name}: only in {'the first' if name in a else 'the second'} model"
+    for name in sorted(set(a) & set(b)):  # a tensor both have, in another shape, says the most
         if tuple(a[name]) != tuple(b[name]):
             return f"{name}: {tuple(a[name])} vs {tuple(b[name])}"
+    only = sorted(set(a) ^ set(b))
+    if only:
+        return f"{only[0]}: only in {'the first' if only[0] in a else 'the second'} model"
     return None
 
 

@@ -39,14 +39,18 @@ ENDPOINTS = (
     "/lesson_step",
     "/generation_tree",
     "/commitment",
+    "/steer",
+    "/finetune",
+    "/merge",
 )
-STREAMING = {"/chat", "/chat_compare", "/chat_engine", "/lesson_step"}
+STREAMING = {"/chat", "/chat_compare", "/chat_engine", "/lesson_step", "/finetune"}
 SMALL_MAX_NEW = 4  # new tokens for the streaming endpoints: the signature is under test, not the reply
 EMBEDDED = "SmolLM2-135M-Instruct"  # a documented choice of every model enum, available with no Hub access
 # Enum parameters whose choices are model names to load: trying each one would load (or download) every
 # catalog model, which says nothing about the signature; and a default such as gpt2 needs the Hub, which
 # a test machine may not reach. They get the documented choice that ships with the app.
-MODEL_ENUMS = {("/load_model", "model"), ("/compare_tokenizers", "other")}
+MODEL_ENUMS = {("/load_model", "model"), ("/compare_tokenizers", "other"), ("/merge", "other")}
+SMALL_STEPS = 2  # optimizer steps of /finetune here: the signature is under test, not the training
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +90,8 @@ def _args(endpoint: str, params: list[dict], **override: Any) -> list[Any]:
             value = EMBEDDED
         if endpoint in STREAMING and name == "max_new_tokens":
             value = _typed(p, SMALL_MAX_NEW)
+        if endpoint == "/finetune" and name == "steps":
+            value = _typed(p, SMALL_STEPS)
         args.append(value)
     return args
 

@@ -78,6 +78,7 @@ def test_strength_zero_equals_the_plain_forward_pass_exactly(lm):
     assert r.continuation_before == r.continuation_after
 
 
+@pytest.mark.slow
 def test_steering_moves_the_next_token_and_the_continuation(lm):
     r = steer.steer(lm, PROMPT, POSITIVE, NEGATIVE, 12, 2.0, new_tokens=12)
     assert r.layer == 12 and r.n_layers == 30
@@ -99,6 +100,7 @@ def test_greedy_equals_generate(lm):
         assert steer.greedy(lm.model, ids, 6) == want
 
 
+@pytest.mark.slow
 def test_a_steer_request_leaves_the_shared_model_as_it_was(lm):
     before = snapshot(lm.model)
     ids = _ids(lm, PROMPT)
@@ -108,6 +110,7 @@ def test_a_steer_request_leaves_the_shared_model_as_it_was(lm):
     assert torch.equal(_plain(lm, ids), reference)  # bit-identical outputs before and after
 
 
+@pytest.mark.slow
 def test_a_concurrent_plain_forward_pass_is_unaffected(lm):
     ids = _ids(lm, "The capital of France is")
     reference = _plain(lm, ids)
