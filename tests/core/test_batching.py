@@ -29,6 +29,17 @@ NEAR_TIE = 1e-4  # logit margin under which batched arithmetic may pick the othe
 SEVERAL_REPLIES = pytest.mark.slow
 
 
+# A randomly initialised model small enough to build in milliseconds: only its structure is asked about.
+TINY = dict(
+    vocab_size=64,
+    hidden_size=32,
+    intermediate_size=64,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+)
+
+
 def _ids(lm, text):
     return chat.build_prompt(lm.tokenizer, text, mode="official").ids
 
@@ -87,17 +98,7 @@ def test_the_default_model_batches_and_a_sliding_window_config_would_not(lm):
     from transformers import MistralConfig, MistralForCausalLM
 
     assert batching.batchable(lm.model)
-    windowed = MistralForCausalLM(
-        MistralConfig(
-            vocab_size=64,
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            sliding_window=16,
-        )
-    )
+    windowed = MistralForCausalLM(MistralConfig(**TINY, sliding_window=16))
     assert not batching.batchable(windowed)
 
 
@@ -105,16 +106,7 @@ def test_a_dynamic_int8_model_would_not_batch():
     """Its per-tensor input scale spans the whole batch: rows would change each other's replies."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    tiny = LlamaForCausalLM(
-        LlamaConfig(
-            vocab_size=64,
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-        )
-    ).eval()
+    tiny = LlamaForCausalLM(LlamaConfig(**TINY)).eval()
     assert batching.batchable(tiny)
     torch.ao.quantization.quantize_dynamic(tiny, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
     assert not batching.batchable(tiny)
