@@ -28,6 +28,7 @@ MODULES = (
     "bench_admission",
     "bench_classroom",
     "bench_tree",
+    "bench_edit_merge",
 )
 
 
