@@ -46,9 +46,19 @@ CSS = """
 
 def default_tabs() -> tuple[ModuleType, ...]:
     """The tabs, in the order the page shows them."""
-    from playground.tabs import architecture, attention, chat, layers, lessons, neighbors, next_token, tokenizer, vram
+    from playground.tabs import (
+        architecture,
+        attention,
+        chat,
+        edit_merge,
+        layers,
+        lessons,
+        neighbors,
+        next_token,
+        tokenizer,
+        vram,
+    )
     from playground.tabs import tree as generation_tree
-    from playground.tabs import edit_merge
 
     return (
         tokenizer,
