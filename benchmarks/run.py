@@ -28,7 +28,9 @@ MODULES = (
     "bench_admission",
     "bench_classroom",
     "bench_tree",
+    "bench_lessons",
     "bench_edit_merge",
+    "bench_tools_rag",
 )
 
 
