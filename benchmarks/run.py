@@ -30,7 +30,6 @@ MODULES = (
     "bench_tree",
     "bench_lessons",
     "bench_edit_merge",
-    "bench_tools_rag",
 )
 
 
