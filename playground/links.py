@@ -174,6 +174,8 @@ def wire(demo: gr.Blocks, c: Controls, tabs: gr.Tabs, items: list[Any], model: A
     def copy_link(selected: str, model_name: str, page_lang: str, present: bool, *values: Any) -> str:
         tab_id = selected or str(items[0].id)
         mine = {name: v for (tid, name, _), v in zip(slots, values) if tid == tab_id}
+        # A tab with a model field of its own (Architecture, VRAM) links that model: one `model` parameter.
+        model_name = mine.pop("model", None) or model_name
         return core.query(tab_id, mine, model=model_name or None, lang=page_lang, run=True, present=bool(present))
 
     c.copy.click(copy_link, [c.selected, model, lang, c.present, *all_inputs], c.link, **QUIET).then(

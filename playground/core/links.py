@@ -118,6 +118,8 @@ def parse(query: dict[str, str], tabs: dict[str, dict[str, Field]], models: tupl
         flags[flag] = bool(given and check(Field("bool"), given))
     fields = tabs.get(tab or "", {})
     values = {}
+    if model is not None and "model" in fields and check(fields["model"], model) is not None:
+        values["model"] = model  # a tab with a model field of its own (Architecture, VRAM) shows the linked model
     for name, raw in q.items():
         if name not in fields:
             ignored.append((name, "unknown"))

@@ -121,3 +121,17 @@ def test_a_saved_run_opens_again_without_computing(open_page, tmp_path: Path):
     other.locator("#lesson-import-note").get_by_text("沒有重新計算").wait_for()
     assert other.locator("#lesson-reveal").inner_text() == shown
     other.locator("#lesson-plot .js-plotly-plot").wait_for()
+
+
+def test_a_vram_link_round_trips_its_form_and_verdict(open_page):
+    """A tab with 30 inputs and a model field of its own: the copied link carries them all."""
+    pg = open_page("?tab=vram&source=count&params_b=70&mode=training&zero_stage=3&n_gpus=8&hardware=a100-80&run=1")
+    pg.locator("#vram-chart .js-plotly-plot").wait_for()
+    chart = pg.locator("#vram-chart").inner_text()
+    pg.get_by_role("button", name="Copy link").click()
+    pg.wait_for_function("document.querySelector('#link-box textarea, #link-box input').value.includes('?tab=')")
+    link = pg.locator("#link-box textarea, #link-box input").first.input_value()
+    assert "params_b=70" in link and "zero_stage=3" in link and link.count("model=") == 1
+    fresh = open_page(link[link.index("?") :])
+    fresh.locator("#vram-chart .js-plotly-plot").wait_for()
+    assert fresh.locator("#vram-chart").inner_text() == chart

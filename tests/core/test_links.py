@@ -85,6 +85,12 @@ def test_a_view_written_as_a_query_reads_back_to_the_same_values():
     assert p.values == values and p.ignored == ()
 
 
+def test_the_page_model_also_sets_a_tab_model_field():
+    tabs = {"vram": {"model": core.Field("choice", choices=MODELS), "params_b": core.Field("number", 0.001, 1000)}}
+    p = core.parse({"tab": "vram", "model": MODELS[1], "params_b": "8"}, tabs, MODELS)
+    assert p.model == MODELS[1] and p.values == {"model": MODELS[1], "params_b": 8.0}
+
+
 def test_numbers_and_booleans_round_trip():
     q = core.query("next_token", {"prompt": "1+1=", "temperature": 0.7, "chat_template": True})
     assert q == "?tab=next_token&prompt=1%2B1%3D&temperature=0.7&chat_template=1"
