@@ -56,6 +56,7 @@ def default_tabs() -> tuple[ModuleType, ...]:
         neighbors,
         next_token,
         tokenizer,
+        tools_rag,
         vram,
     )
     from playground.tabs import tree as generation_tree
@@ -70,6 +71,7 @@ def default_tabs() -> tuple[ModuleType, ...]:
         layers,
         attention,
         vram,
+        tools_rag,
         edit_merge,
         lessons,
     )
