@@ -41,6 +41,9 @@ CSS = """
    plot keeps a readable width and its block scrolls sideways. */
 #layers-lens { overflow-x: auto !important; }
 #layers-lens .js-plotly-plot { min-width: 760px; }
+/* The generation tree writes a token beside every node: the same sideways scroll on a phone. */
+#tree-chart { overflow-x: auto !important; }
+#tree-chart .js-plotly-plot { min-width: 760px; }
 """
 
 
