@@ -138,14 +138,14 @@ register(
             "in directions the head does not read, so they look undecided even when a trained probe per layer "
             "(the tuned lens, Belrose et al. 2023) would already find the answer there. A commitment layer here is "
             "the layer from which the *raw* lens sees it; no tuned lens is available for these models.",
-            "ℹ️ **早期的層要小心解讀。**這是原始的 logit 透鏡：每一層的狀態都經過最後的正規化和 LM 頭，"
+            "ℹ️ **早期的層要小心解讀**。這是原始的 logit 透鏡：每一層的狀態都經過最後的正規化和 LM 頭，"
             "而它們只為最後一層訓練過。早期的層把資訊放在 LM 頭讀不到的方向，所以看起來還沒決定，"
             "其實每層各訓練一個探針（tuned lens，Belrose 等人 2023）可能已經讀得出答案。這裡的定案層是"
-            "*原始*透鏡開始看得到它的那一層；這些模型沒有可用的 tuned lens。",
-            "ℹ️ **早期的层要小心解读。**这是原始的 logit 透镜：每一层的状态都经过最后的归一化和 LM 头，"
+            "「原始」透鏡開始看得到它的那一層；這些模型沒有可用的 tuned lens。",
+            "ℹ️ **早期的层要小心解读**。这是原始的 logit 透镜：每一层的状态都经过最后的归一化和 LM 头，"
             "而它们只为最后一层训练过。早期的层把信息放在 LM 头读不到的方向，所以看起来还没决定，"
             "其实每层各训练一个探针（tuned lens，Belrose 等人 2023）可能已经读得出答案。这里的定案层是"
-            "*原始*透镜开始看得到它的那一层；这些模型没有可用的 tuned lens。",
+            "“原始”透镜开始看得到它的那一层；这些模型没有可用的 tuned lens。",
         ),
     }
 )
