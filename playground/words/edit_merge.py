@@ -46,13 +46,13 @@ register(
         "edit_merge.steer_text": (
             "Layer **{layer}** of {n}: the direction is **{norm}** long, beside a mean residual norm of **{resid}** "
             "there, so strength {strength:g} adds **{share}** of it. The next token moved by "
-            "KL = **{kl} bits**.\n\n**Plain:** {prompt}*{before}*\n\n**Steered:** {prompt}*{after}*",
+            "KL = **{kl} bits**.\n\n**Plain:** {prompt}{before}\n\n**Steered:** {prompt}{after}",
             "第 **{layer}** 層（共 {n} 層）：方向長 **{norm}**，該層殘差的平均長度是 **{resid}**，"
             "所以強度 {strength:g} 加上的是它的 **{share}**。下一個詞元的分布移動了 KL = **{kl} 位元**。"
-            "\n\n**原樣：** {prompt}*{before}*\n\n**引導後：** {prompt}*{after}*",
+            "\n\n**原樣：** {prompt}{before}\n\n**引導後：** {prompt}{after}",
             "第 **{layer}** 层（共 {n} 层）：方向长 **{norm}**，该层残差的平均长度是 **{resid}**，"
             "所以强度 {strength:g} 加上的是它的 **{share}**。下一个词元的分布移动了 KL = **{kl} 比特**。"
-            "\n\n**原样：** {prompt}*{before}*\n\n**引导后：** {prompt}*{after}*",
+            "\n\n**原样：** {prompt}{before}\n\n**引导后：** {prompt}{after}",
         ),
         "edit_merge.plain": ("plain", "原樣", "原样"),
         "edit_merge.steered": ("steered (strength {s:g})", "引導後（強度 {s:g}）", "引导后（强度 {s:g}）"),
@@ -165,11 +165,11 @@ register(
         "edit_merge.curve_chart": ("Along the slider", "沿著滑桿", "沿着滑杆"),
         "edit_merge.merge_text": (
             "alpha = **{alpha:g}**: p(fact) = **{fact}**, p(control) = **{control}**.\n\n"
-            "The merged model continues *{prompt}* with: {prompt}*{cont}*",
+            "The merged model continues *{prompt}* with: {prompt}{cont}",
             "alpha = **{alpha:g}**：p(事實) = **{fact}**，p(對照) = **{control}**。\n\n"
-            "合併後的模型接著 *{prompt}* 寫：{prompt}*{cont}*",
+            "合併後的模型接著 *{prompt}* 寫：{prompt}{cont}",
             "alpha = **{alpha:g}**：p(事实) = **{fact}**，p(对照) = **{control}**。\n\n"
-            "合并后的模型接着 *{prompt}* 写：{prompt}*{cont}*",
+            "合并后的模型接着 *{prompt}* 写：{prompt}{cont}",
         ),
         "edit_merge.curve_title": (
             "p(fact) and p(control) along the slider",
@@ -212,11 +212,13 @@ def steer_summary(r: SteerResult, prompt: str, lang: str = "en") -> str:
 
 
 def _md(text: str) -> str:
-    """A continuation inside *...*: one line, Markdown's own characters escaped."""
+    """A continuation in italics after its prompt: one line, Markdown's own characters escaped, a leading space
+    kept outside the asterisks (' just a dog' -> ' *just a dog*'; '*' must touch the text to open italics)."""
+    lead = " " if text[:1].isspace() else ""
     text = " ".join(text.split())
     for ch in "\\*_`[]<>#|":
         text = text.replace(ch, "\\" + ch)
-    return text
+    return f"{lead}*{text}*" if text else ""
 
 
 def step_line(s: Step, lang: str = "en") -> str:
