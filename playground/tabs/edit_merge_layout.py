@@ -68,16 +68,18 @@ def steer_view(ctx: TabContext) -> SimpleNamespace:
 
 
 def fact_inputs(ctx: TabContext, v: SimpleNamespace) -> None:
-    tr = ctx.tr
-    with gr.Row():
-        v.fact_prompt = tr.make(gr.Textbox, i18n={"label": "edit_merge.fact_prompt"}, value=finetune.FACT[0], scale=2)
-        v.fact_answer = tr.make(gr.Textbox, i18n={"label": "edit_merge.fact_answer"}, value=finetune.FACT[1], scale=1)
-        v.control_prompt = tr.make(
-            gr.Textbox, i18n={"label": "edit_merge.control_prompt"}, value=finetune.CONTROL[0], scale=2
-        )
-        v.control_answer = tr.make(
-            gr.Textbox, i18n={"label": "edit_merge.control_answer"}, value=finetune.CONTROL[1], scale=1
-        )
+    """The fact and the control, a row each: on a phone a prompt and its answer still share a line."""
+    tr, kw = ctx.tr, {"lines": 1}
+    for name, (prompt, answer) in (("fact", finetune.FACT), ("control", finetune.CONTROL)):
+        with gr.Row():
+            box = tr.make(
+                gr.Textbox, i18n={"label": f"edit_merge.{name}_prompt"}, value=prompt, scale=3, min_width=200, **kw
+            )
+            setattr(v, f"{name}_prompt", box)
+            box = tr.make(
+                gr.Textbox, i18n={"label": f"edit_merge.{name}_answer"}, value=answer, scale=1, min_width=100, **kw
+            )
+            setattr(v, f"{name}_answer", box)
 
 
 def finetune_view(ctx: TabContext, v: SimpleNamespace) -> None:
