@@ -22,6 +22,9 @@ def visuals(step: lessons.Step, out: lesson_runs.Outcome, lm: Any, lang: str) ->
         return None, render.token_spans(data, lang=lang)
     if k == "chat_loop":
         return None, render.prompt_html(data, [token_text(lm.tokenizer, i) for i in data.ids], lang)
+    if k == "tool_prompt":  # the prompt with the tools, coloured by role as the Tools & RAG tab shows it
+        ids = data.with_tools.ids
+        return None, render.prompt_html(data.with_tools, [token_text(lm.tokenizer, i) for i in ids], lang)
     if k == "next_token":
         from playground.charts import next_token_chart
 
@@ -43,7 +46,7 @@ def visuals(step: lessons.Step, out: lesson_runs.Outcome, lm: Any, lang: str) ->
         from playground.tabs import vram_page
 
         return vram_page.estimate_view(lesson_runs.vram_forms(step.inputs[lessons.role_for(lang)])[-1], lang)[1], ""
-    return None, ""  # chat: the reply is the summary
+    return None, ""  # chat, tool_loop: the reply (or the loop's steps) is the summary
 
 
 def record(step: lessons.Step, role: str, out: lesson_runs.Outcome, fig: Any, html: str, given: Any, lang: str) -> dict:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # Kinds that read no weights (a config, or arithmetic only): they run with lm=None.
 NO_WEIGHTS = {"architecture", "vram"}
 # Kinds that read the tokenizer only: they run on a TokenizerOnly, so a lesson's first steps need no load.
-TOKENIZER_ONLY = {"tokenize", "chat_loop"}
+TOKENIZER_ONLY = {"tokenize", "chat_loop", "tool_prompt"}
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,20 @@ def _vram(lm: LoadedModel | None, i: dict[str, Any]) -> Outcome:
     return Outcome(found, result)
 
 
+def _tool_prompt(lm: LoadedModel, i: dict[str, Any]) -> Outcome:
+    from playground.core import tool_loop
+
+    tp = tool_loop.tool_prompt(lm.tokenizer, i["message"])  # all tools, as the Tools & RAG tab opens
+    return Outcome(tp, {"model": i["model"], "message": i["message"], **tool_loop.prompt_json(tp)})
+
+
+def _tool_loop(lm: LoadedModel, i: dict[str, Any]) -> Outcome:
+    from playground.core import tool_loop
+
+    r = tool_loop.run_loop(lm, i["message"], None, i["assistant"], int(i["max_new_tokens"]))
+    return Outcome(r, {"message": i["message"], **tool_loop.loop_json(r)})
+
+
 RUNNERS = {
     "tokenize": _tokenize,
     "next_token": _next_token,
@@ -161,6 +175,8 @@ RUNNERS = {
     "neighbors": _neighbors,
     "layers": _layers,
     "vram": _vram,
+    "tool_prompt": _tool_prompt,
+    "tool_loop": _tool_loop,
 }
 
 

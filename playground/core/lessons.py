@@ -9,85 +9,25 @@ test_lessons.py runs every step on every role it declares and asserts each of it
 promises what its model does not do.
 
 Codes only: the words (titles, explanations, questions, options, claims, reveals) are keyed by the step id
-in playground/words/lessons*.py. Not here: running a step (lesson_runs), charts, gradio.
+in playground/words/lessons*.py. The types are in lesson_types, the later chapters' steps (tools) in
+lesson_later. Not here: running a step (lesson_runs), charts, gradio.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from playground import config
+from playground.core.lesson_later import LATER_STEPS
+from playground.core.lesson_types import ROLES as ROLES
+from playground.core.lesson_types import Check as Check
+from playground.core.lesson_types import Claim, Prediction, Step
+from playground.core.lesson_types import both as _both
+from playground.core.lesson_types import model_for as model_for
+from playground.core.lesson_types import role_for as role_for
 from playground.errors import InputError
 
-ROLES: tuple[str, ...] = ("en", "zh")  # "en": the default model; "zh": the Chinese-speaking model
 CHAT_LIMIT = 64  # new tokens a lesson's chat step may write: enough to see a reply end or keep talking
 GB = 1e9
-
-Check = Callable[[dict[str, Any]], bool]
-
-
-def role_for(lang: str | None) -> str:
-    """The page language -> the model role of its lesson: Chinese pages use the Chinese-speaking model."""
-    return "zh" if lang in ("zh-Hant", "zh-Hans") else "en"
-
-
-def model_for(role: str) -> str:
-    """The catalog name of the model a role stands for."""
-    s = config.settings()
-    return s.chinese_model if role == "zh" else s.default_model
-
-
-@dataclass(frozen=True)
-class Claim:
-    code: str  # words: "lessons.<step>.claim.<code>"
-    check: Check  # result -> whether the claim holds
-    roles: tuple[str, ...] = ROLES  # the models it is stated for (intersected with the step's)
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """What the learner is asked before Run: one of `options` (codes), or a number when options is empty."""
-
-    answer: Callable[[dict[str, Any]], Any]  # result -> the right option code, or the right number
-    options: tuple[str, ...] = ()  # words: "lessons.<step>.option.<code>"
-    tolerance: float = 0.0  # numbers: a relative error this large still counts as right (0.25 = 25%)
-
-    @property
-    def kind(self) -> str:
-        return "choice" if self.options else "number"
-
-    def right(self, given: Any, result: dict[str, Any]) -> bool | None:
-        """Whether `given` is right for `result`; None when nothing was given (or it is not a number)."""
-        answer = self.answer(result)
-        if given is None or given == "":
-            return None
-        if self.options:
-            return str(given) == str(answer)
-        try:
-            value = float(given)
-        except (TypeError, ValueError):
-            return None
-        return abs(value - float(answer)) <= self.tolerance * abs(float(answer)) + 1e-9
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str  # stable: links and exports name it ("tokens.space")
-    chapter: str  # words: "lessons.chapter.<chapter>"
-    tab: str  # the ID of the tab that shows this computation in full (the "open in the tab" link)
-    kind: str  # what lesson_runs.run computes: tokenize, next_token, chat, chat_loop, architecture, ...
-    inputs: dict[str, dict[str, Any]]  # role -> the inputs of the run; the keys are the roles it is shown for
-    predict: Prediction
-    claims: tuple[Claim, ...]
-
-    @property
-    def roles(self) -> tuple[str, ...]:
-        return tuple(self.inputs)
-
-    def claims_for(self, role: str) -> tuple[Claim, ...]:
-        return tuple(c for c in self.claims if role in c.roles)
 
 
 def _top(r: dict[str, Any]) -> dict[str, Any]:
@@ -97,11 +37,6 @@ def _top(r: dict[str, Any]) -> dict[str, Any]:
 def _gb(r: dict[str, Any], i: int, *parts: str) -> float:
     per = r["estimates"][i]["per_gpu"]
     return sum(per[p] for p in parts) / GB
-
-
-def _both(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The same inputs for both models."""
-    return {r: dict(inputs) for r in ROLES}
 
 
 def _memory(step_id: str, hardware: str, forms: list[dict[str, Any]], predict: Prediction, *claims: Claim) -> Step:
@@ -316,6 +251,7 @@ STEPS: tuple[Step, ...] = (
         Claim("trains", lambda r: not r["estimates"][1]["fits"]),
         Claim("share", lambda r: r["estimates"][0]["usable"] < 48 * GB),
     ),
+    *LATER_STEPS,  # tools (playground.core.lesson_later)
 )
 
 CHAPTERS: tuple[str, ...] = tuple(dict.fromkeys(s.chapter for s in STEPS))

@@ -13,8 +13,10 @@ from playground.core.tokens import show_piece
 from playground.i18n import register, t
 from playground.words.lesson_text_a import TEXT as TEXT_A
 from playground.words.lesson_text_b import TEXT as TEXT_B
+from playground.words.lesson_text_c import TEXT as TEXT_C
 
-register({f"lessons.{step}.{field}": words for step, d in (TEXT_A | TEXT_B).items() for field, words in d.items()})
+TEXTS = TEXT_A | TEXT_B | TEXT_C
+register({f"lessons.{step}.{field}": words for step, d in TEXTS.items() for field, words in d.items()})
 register(
     {
         "lessons.title": ("Lessons", "課程", "课程"),
@@ -59,6 +61,7 @@ register(
         "lessons.chapter.embeddings": ("Embeddings", "嵌入", "嵌入"),
         "lessons.chapter.lens": ("Hidden states", "隱藏狀態", "隐藏状态"),
         "lessons.chapter.memory": ("Memory", "記憶體", "显存与内存"),
+        "lessons.chapter.tools": ("Tools", "工具", "工具"),
         "lessons.s.tokens": (
             "{count} tokens, {characters} characters",
             "{count} 個詞元，{characters} 個字元",
@@ -240,6 +243,14 @@ def summary(step: lessons.Step, result: dict[str, Any], lang: str = "en") -> str
     if k == "neighbors":
         near = ", ".join(f"`{n['text']}` {n['similarity']:.2f}" for n in r["groups"][0]["neighbors"])
         return t("lessons.s.pieces", lang, pieces=" ".join(f"`{p['text']}`" for p in r["pieces"])) + " " + near
+    if k in ("tool_prompt", "tool_loop"):
+        from playground.words import tools_rag
+
+        if k == "tool_loop":
+            return tools_rag.steps(r["steps"], lang)
+        n_with, n_without = r["with"]["n_tokens"], r["without"]["n_tokens"]
+        head = tools_rag.tool_summary(r["model"], r["native_tools"], n_with, n_without, lang)
+        return head + "\n\n```\n" + r["added_text"].replace("```", "`\u200b``") + "\n```"  # the text they add
     if k == "layers":
         return t("lessons.s.lens", lang) + " " + " · ".join(f"{i}: `{x}`" for i, x in enumerate(r["tops"]))
     rows = [t("lessons.s.vram", lang), "|---|---:|---:|---:|---:|---:|---|"]

@@ -34,7 +34,7 @@ def _check(step: lessons.Step, role: str, lm: Any) -> dict[str, Any]:
 
 
 def test_the_steps_follow_the_tutorial_in_order():
-    assert lessons.CHAPTERS == ("tokens", "next", "chat", "loop", "inside", "embeddings", "lens", "memory")
+    assert lessons.CHAPTERS == ("tokens", "next", "chat", "loop", "inside", "embeddings", "lens", "memory", "tools")
     assert len({s.id for s in lessons.STEPS}) == len(lessons.STEPS)
 
 
@@ -99,3 +99,21 @@ def test_exact_numbers_on_the_default_model(lm):
     assert inside["n_params"] == sum(p.numel() for p in lm.model.parameters()) == 134_515_008
     assert inside["n_layers"] == lm.model.config.num_hidden_layers == 30
     assert lm.model.get_output_embeddings().weight is lm.model.get_input_embeddings().weight
+
+
+def test_the_tools_steps_numbers_and_links_on_the_default_model(lm):
+    """The tool prompt as the Tools & RAG tab builds it (all four tools), and a link that reopens that tab."""
+    from playground.core import links, tool_loop
+
+    prompt = _check(lessons.get_step("tools.prompt"), "en", lm)
+    tp = tool_loop.tool_prompt(lm.tokenizer, "What is 1234 * 5678?")
+    assert prompt["with"]["ids"] == tp.with_tools.ids and (prompt["with"]["n_tokens"], prompt["added_tokens"]) == (
+        521,
+        477,
+    )
+    loop = lessons.get_step("tools.loop")
+    assert links.tab_query(loop, "en") == (
+        "?tab=tools_rag&model=SmolLM2-135M-Instruct&run=1&message=What+is+1234+%2A+5678%3F"
+        "&assistant=%7B%22name%22%3A+%22calculator%22%2C+%22arguments%22%3A+%7B%22expression%22%3A+%221234+%2A+5678%22%7D%7D"
+        "&max_new_tokens=16"
+    )
