@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 MODULES = (
     "bench_foundation",
     "bench_chat",
+    "bench_engines",
     "bench_batching",
     "bench_architecture",
     "bench_inside",
@@ -30,6 +31,7 @@ MODULES = (
     "bench_tree",
     "bench_lessons",
     "bench_edit_merge",
+    "bench_tools_rag",
 )
 
 
