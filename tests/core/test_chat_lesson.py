@@ -62,12 +62,14 @@ def test_qwen_homemade_starts_the_same_answer_and_repeats_one_clause_to_the_limi
 # ----------------------------------------------------------------------- SmolLM2, the default
 
 
+@pytest.mark.slow  # a whole reply of up to LIMIT tokens: long generation (the model tier)
 def test_smollm2_official_explains_rayleigh_scattering_and_ends(lm):
     g = _reply(lm, ENGLISH_QUESTION, "official")
     assert g.finish_reason == "eos" and g.token_ids[-1] == lm.tokenizer.convert_tokens_to_ids("<|im_end|>")
     assert g.new_tokens < LIMIT and "Rayleigh scattering" in g.text
 
 
+@pytest.mark.slow  # a whole reply of up to LIMIT tokens: long generation (the model tier)
 def test_smollm2_homemade_answers_then_says_the_answer_is_ai_and_stops(lm):
     g = _reply(lm, ENGLISH_QUESTION, "homemade")
     assert g.finish_reason == "eos" and g.new_tokens < LIMIT

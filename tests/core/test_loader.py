@@ -89,6 +89,7 @@ def test_shared_loader_returns_the_same_model(lm):
     assert any(tok is m.tokenizer for m in loader.get_loader().loaded())
 
 
+@pytest.mark.slow  # loads fresh copies of the model: seconds of model time (the model tier)
 def test_concurrent_requests_load_once_and_the_cache_is_bounded(lm, monkeypatch):
     calls = []
     real = loader._load
@@ -219,6 +220,7 @@ def test_tokenizer_alone_equals_the_models_tokenizer(lm):
 # --------------------------------------------------------------------------- one variant per choice, pins
 
 
+@pytest.mark.slow  # loads a float32 and an int8 copy: seconds of model time (the model tier)
 def test_each_choice_gets_exactly_its_variant(lm):
     """A name alone means the default options, whatever variants other sessions loaded."""
     fresh = ModelLoader(max_models=2)
@@ -230,6 +232,7 @@ def test_each_choice_gets_exactly_its_variant(lm):
     assert isinstance(fresh.peek(None), loader.LoadedModel) and fresh.peek('{"dtype": "bfloat16"}') is None
 
 
+@pytest.mark.slow  # loads a float32 and an int8 copy: seconds of model time (the model tier)
 def test_a_pinned_model_is_never_dropped_and_a_full_loader_says_busy(lm):
     fresh = ModelLoader(max_models=1)
     with fresh.use(None) as pinned:

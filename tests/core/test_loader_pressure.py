@@ -13,12 +13,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 import torch
 
 from playground.core import chat
 from playground.core.generate import Generation, Sampling
 from playground.errors import LoaderBusyError
 from playground.loader import ModelLoader
+
+# Every test here streams a long chat while other variants load: seconds of model time, so the model tier.
+pytestmark = pytest.mark.slow
 
 PROMPT = "Write a long story about a dragon who learns to cook."
 N_NEW = 48  # new tokens; the chat waits at half way for the other thread, so its loads overlap the stream
