@@ -89,15 +89,12 @@ def layout(ctx: TabContext) -> ToolsRagUI:
         steps = tr.make(gr.Markdown, i18n={"label": "tools_rag.steps"}, elem_id="tools-steps")
         prompt_summary = tr.make(gr.Markdown, i18n={"label": "tools_rag.prompt_summary"}, elem_id="tools-summary")
         added = tr.make(gr.Code, i18n={"label": "tools_rag.added"}, language=None, interactive=False)
+        views = []
         with gr.Row():  # side by side on a desktop, one under the other on a phone (min_width)
-            with gr.Column(min_width=340):
-                with_view = tr.make(
-                    gr.HTML, i18n={"label": "tools_rag.with_tools"}, elem_id="tools-with", show_label=True
-                )
-            with gr.Column(min_width=340):
-                without_view = tr.make(
-                    gr.HTML, i18n={"label": "tools_rag.without_tools"}, elem_id="tools-without", show_label=True
-                )
+            for key, elem in (("tools_rag.with_tools", "tools-with"), ("tools_rag.without_tools", "tools-without")):
+                with gr.Column(min_width=340):
+                    views.append(tr.make(gr.HTML, i18n={"label": key}, elem_id=elem, show_label=True, container=True))
+        with_view, without_view = views
     with accordion("tools_rag.rag_section", open=True):
         with gr.Row(equal_height=True):
             question = tr.make(gr.Textbox, i18n={"label": "tools_rag.question"}, value=rag.corpus()[1][4].q, scale=4)

@@ -47,9 +47,9 @@ def test_tool_chat_shows_a_refused_expression_in_chinese(client):
 
 
 def test_unknown_tools_and_bad_k_are_refused(client):
-    with pytest.raises(AppError, match="Unknown tool 'weather'"):
+    with pytest.raises(AppError, match="'weather'.* is not in the list of choices"):  # gradio's own check
         client.predict(MODEL, "hi", ["weather"], api_name="/tool_prompt")
-    with pytest.raises(AppError, match="Chunks to retrieve"):
+    with pytest.raises(AppError, match="Value 0 is less than minimum value 1"):  # the slider's own range
         client.predict(MODEL, "What is the capital of Quellmark?", 0, 8, api_name="/rag")
 
 
@@ -69,11 +69,11 @@ def test_rag_retrieves_and_scores_the_key_fact(client, lm):
 def test_two_sessions_at_once_get_what_each_gets_alone(live_app):
     a, b = Client(live_app, verbose=False), Client(live_app, verbose=False)
     qa, qb = rag.corpus()[1][1].q, rag.corpus()[1][12].q
-    alone = {"a": a.predict(MODEL, qa, 2, 6, api_name="/rag")[-1], "b": b.predict(MODEL, qb, 2, 6, api_name="/rag")[-1]}
+    alone = {"a": a.predict(MODEL, qa, 2, 8, api_name="/rag")[-1], "b": b.predict(MODEL, qb, 2, 8, api_name="/rag")[-1]}
     together: dict = {}
     threads = [
-        threading.Thread(target=lambda: together.update(a=a.predict(MODEL, qa, 2, 6, api_name="/rag")[-1])),
-        threading.Thread(target=lambda: together.update(b=b.predict(MODEL, qb, 2, 6, api_name="/rag")[-1])),
+        threading.Thread(target=lambda: together.update(a=a.predict(MODEL, qa, 2, 8, api_name="/rag")[-1])),
+        threading.Thread(target=lambda: together.update(b=b.predict(MODEL, qb, 2, 8, api_name="/rag")[-1])),
     ]
     for th in threads:
         th.start()

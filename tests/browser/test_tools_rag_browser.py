@@ -6,10 +6,11 @@ from __future__ import annotations
 CALL = '{"name": "calculator", "arguments": {"expression": "(17 + 3) * 23"}}'
 
 
-def _open(page) -> None:
-    tab = page.get_by_role("tab", name="Tools & RAG", exact=True)
-    if tab.count() == 0:  # many tabs: the overflow menu holds it
-        page.locator("button.overflow-menu").first.click()
+def _open(page, name: str = "Tools & RAG") -> None:
+    page.get_by_role("tab").first.wait_for()  # the tab row is drawn
+    tab = page.get_by_role("tab", name=name, exact=True)
+    if tab.count() == 0:  # more tabs than fit in a row: gradio's "More tabs" menu holds it
+        page.get_by_role("button", name="More tabs").click()
     tab.click()
 
 
@@ -28,10 +29,7 @@ def test_a_hand_written_call_runs_and_the_prompts_show(page):
 
 def test_retrieval_charts_render_in_chinese(page):
     page.get_by_label("繁體中文").check()
-    tab = page.get_by_role("tab", name="工具與 RAG", exact=True)
-    if tab.count() == 0:
-        page.locator("button.overflow-menu").first.click()
-    tab.click()
+    _open(page, "工具與 RAG")
     page.get_by_label("每次回覆最多新詞元").first.fill("8")
     page.get_by_role("button", name="檢索並回答").click()
     page.locator("#rag-scores .js-plotly-plot").wait_for()
