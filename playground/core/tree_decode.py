@@ -70,6 +70,18 @@ def prefix_cache(lm: LoadedModel, source: Any, length: int, row: int = 0) -> Any
     return cache
 
 
+class _Texts(dict[int, str]):
+    """token id -> text, each id read once (a decode step reads 6 per row)."""
+
+    def __init__(self, read: Any) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, key: int) -> str:
+        self[key] = text = self.read(key)
+        return text
+
+
 @dataclass
 class _Row:
     """One branch being decoded: its settings, its own random stream and the sequence its processors read."""
@@ -81,32 +93,35 @@ class _Row:
     depth: int
     left: int  # tokens it may still generate
     rng: Any = None
+    procs: Any = None  # its logits processors, built at its first step
 
 
-def _choose(row: _Row, logits: torch.Tensor) -> tuple[int, float, tuple[int, ...], tuple[float, ...]]:
-    """(token, its raw probability, top ids, top probs) for one row's (1, V) logits."""
+def _choose(row: _Row, logits: torch.Tensor) -> int:
+    """The next token of one row from its (1, V) logits."""
     import torch
 
-    raw = torch.softmax(logits[0], dim=-1)  # (V,) the model's own distribution
-    top_p, top_i = raw.topk(TOP_ALTERNATIVES)
-    procs = processors(row.sampling)
+    if row.procs is None:
+        row.procs = processors(row.sampling)
+    if not row.procs and row.sampling.is_greedy:
+        return int(logits.argmax(-1))
     seq = torch.tensor([row.seq], dtype=torch.long)  # (1, T) for the processors (repetition penalty)
-    scores = procs(seq, logits) if procs else logits  # type: ignore[arg-type]
+    scores = row.procs(seq, logits) if row.procs else logits
     if row.sampling.is_greedy:
-        nxt = int(scores.argmax(-1))
-    else:
-        nxt = int(torch.multinomial(torch.softmax(scores, dim=-1)[0], 1, generator=row.rng))
-    return nxt, float(raw[nxt]), tuple(top_i.tolist()), tuple(top_p.tolist())
+        return int(scores.argmax(-1))
+    probs = torch.softmax(scores, dim=-1)  # (1, V) as generate draws from it
+    return int(torch.multinomial(probs[0], 1, generator=row.rng))
 
 
-def _add_node(tree: Tree, lm: LoadedModel, row: _Row, token: int, prob: float, ids: Any, probs: Any) -> Node:
-    """The node for `token` under row.parent: an existing one when another branch already went there."""
+def _add_node(
+    tree: Tree, texts: dict[int, str], row: _Row, token: int, prob: float, ids: list[int], probs: list[float]
+) -> Node:
+    """The node for `token` under row.parent: an existing one when another branch already went there.
+    `texts` reads token ids (token_text, remembered for this decode)."""
     found = tree.child(row.parent, token)
     if found is not None:
         return found
-    tok = lm.tokenizer
-    alts = tuple((int(i), token_text(tok, int(i)), float(p)) for i, p in zip(ids, probs))
-    node = Node(len(tree.nodes), row.parent, row.depth, row.branch.id, token, token_text(tok, token), prob, alts)
+    alts = tuple((i, texts[i], p) for i, p in zip(ids, probs))
+    node = Node(len(tree.nodes), row.parent, row.depth, row.branch.id, token, texts[token], prob, alts)
     tree.nodes.append(node)
     return node
 
@@ -116,12 +131,17 @@ def _decode(lm: LoadedModel, tree: Tree, rows: list[_Row], cache: Any, logits: t
     import torch
 
     eos = eos_ids(lm)
+    tok = lm.tokenizer
+    texts: dict[int, str] = _Texts(lambda i: token_text(tok, i))
     while rows:
         feed: list[int] = []
         keep: list[int] = []
+        raw = torch.softmax(logits, dim=-1)  # (B, V) the model's own distributions
+        top_p, top_i = raw.topk(TOP_ALTERNATIVES, dim=-1)  # (B, k) once for every row
         for i, row in enumerate(rows):
-            token, prob, ids, probs = _choose(row, logits[i : i + 1])
-            node = _add_node(tree, lm, row, token, prob, ids, probs)
+            token = _choose(row, logits[i : i + 1])
+            ids, probs = top_i[i].tolist(), top_p[i].tolist()
+            node = _add_node(tree, texts, row, token, float(raw[i, token]), ids, probs)
             row.branch.path.append(node.id)
             row.seq.append(token)
             row.parent, row.depth, row.left = node.id, row.depth + 1, row.left - 1
