@@ -252,14 +252,21 @@ def test_a_call_that_does_not_parse_ends_the_loop(lm):
 
 
 def test_the_real_qwen_model_calls_the_calculator(qwen):
+    """Qwen2.5-Coder-0.5B writes the call as bare JSON (not inside the <tool_call> tags its template asks for),
+    and after the tool's result it repeats the call with the result added instead of writing a sentence."""
     r = tool_loop.run_loop(qwen, "What is (17 + 3) * 23?", ["calculator"], max_new_tokens=40)
-    first = r.steps[1].data["text"]
-    assert first == _greedy(qwen, r.prompt.with_tools.text, 40)
-    assert r.prompt.native and r.steps[2].data == {
+    call = '{"name": "calculator", "arguments": {"expression": "(17 + 3) * 23"}}'
+    assert r.prompt.native and r.steps[1].data["text"] == call == _greedy(qwen, r.prompt.with_tools.text, 40)
+    assert r.steps[2].data == {
         "call": True,
-        "format": "qwen",
+        "format": "json",
         "name": "calculator",
         "args": {"expression": "(17 + 3) * 23"},
     }
     assert r.steps[3].data == {"result": {"expression": "(17 + 3) * 23", "result": 460}}
-    assert "460" in r.steps[-1].data["text"]
+    assert (
+        '<tool_call>\n{"name": "calculator", "arguments": {"expression": "(17 + 3) * 23"}}\n</tool_call>'
+        in r.final_prompt
+    )
+    assert r.steps[5].data["text"] == _greedy(qwen, r.final_prompt, 40)
+    assert '"result": 460' in r.steps[5].data["text"]
