@@ -112,14 +112,44 @@ def embed(lm: LoadedModel, texts: list[str], layer: int) -> torch.Tensor:
         width = max(len(ids) for ids in enc)
         ids = torch.tensor([e + [0] * (width - len(e)) for e in enc], device=lm.input_device)  # (B, T)
         mask = torch.tensor([[1] * len(e) + [0] * (width - len(e)) for e in enc], device=lm.input_device)
-        with torch.no_grad():
-            hidden = lm.model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]
+        hidden = states_at(lm.model, layer, ids, mask)  # (B, T, d_model)
         pooled = mask.clone()
         pooled[:, 0] = (mask.sum(1) == 1).long()  # the first token only counts when it is the only one
         m = pooled.unsqueeze(-1).float()  # (B, T, 1)
         unit = torch.nn.functional.normalize(hidden.float(), dim=-1)  # (B, T, d_model)
         out.append(((unit * m).sum(1) / m.sum(1)).cpu())  # (B, d_model)
     return torch.cat(out)
+
+
+class _Reached(Exception):
+    """Raised by the hook on the pooled layer: the layers above it need not run."""
+
+
+def states_at(model: Any, layer: int, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """hidden_states[layer] of a forward pass over `ids` (B, T), without running the layers above it.
+
+    Layer 8 of SmolLM2's 30 is a quarter of the work of a full pass, which also projects every position
+    onto the 49k-token vocabulary. The stop is a hook on a per-request copy of that decoder layer
+    (core.steer.shell: the shared model's modules never carry it). The last layer's entry is the final
+    norm's output, so it takes the full pass."""
+    import torch
+
+    from playground.core.steer import decoder_layers_path, shell
+
+    with torch.no_grad():
+        if layer >= model.config.num_hidden_layers:
+            return model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]
+        runner, target = shell(model, decoder_layers_path(model), layer - 1)
+
+        def stop(_module: Any, _inputs: Any, out: Any) -> None:
+            raise _Reached(out[0] if isinstance(out, tuple) else out)
+
+        target.register_forward_hook(stop)
+        try:
+            runner(input_ids=ids, attention_mask=mask, use_cache=False)
+        except _Reached as reached:
+            return reached.args[0]
+        raise AssertionError("the forward pass ended without reaching the pooled layer")
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,20 @@ def test_retrieval_raises_the_key_facts_probability(lm):
     assert j["hits"][0]["topic"] == "university" and "University of Tavrin" in j["augmented_prompt"]
     assert j["fact"]["p_with"] > 10 * j["fact"]["p_without"]
     assert j["tokens_with"] <= 8 and j["answer_without"] == r.without.text.strip()
+
+
+def test_states_at_a_layer_equal_the_full_pass_and_leave_the_shared_model_as_it_was(lm):
+    """The early stop returns hidden_states[layer] bit for bit and puts no hook on the shared modules."""
+    import torch
+
+    from playground.core import rag
+
+    ids = torch.tensor([[504, 3575, 282, 8542], [504, 3575, 0, 0]])  # (2, 4), the second padded
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]])
+    layer = rag.layer_index(lm)
+    with torch.no_grad():  # (transformers installs its own output-capturing hooks on this first call)
+        full = lm.model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states
+    hooks = {name: dict(m._forward_hooks) for name, m in lm.model.named_modules()}
+    assert torch.equal(rag.states_at(lm.model, layer, ids, mask), full[layer])
+    assert torch.equal(rag.states_at(lm.model, lm.model.config.num_hidden_layers, ids, mask), full[-1])
+    assert {name: dict(m._forward_hooks) for name, m in lm.model.named_modules()} == hooks
