@@ -11,6 +11,7 @@ Not here: decoding itself (playground.engines.llamacpp, playground.engines.serve
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,27 @@ class Decoding:
         for _ in self:
             pass
         return self
+
+    def _record(
+        self,
+        token_id: int,
+        piece: str,
+        prob: float,
+        sampled_prob: float,
+        top_ids: tuple[int, ...],
+        top_probs: tuple[float, ...],
+        t0: float,
+    ) -> Step:
+        """Append one generated token (its piece already added to `text`) as a Step timed since t0."""
+        from playground.core.generate import Step
+
+        self.token_ids.append(token_id)
+        self.seconds = time.perf_counter() - t0
+        if self.time_to_first_token is None:
+            self.time_to_first_token = self.seconds
+        step = Step(len(self.steps), token_id, piece, prob, sampled_prob, top_ids, top_probs, self.text, self.seconds)
+        self.steps.append(step)
+        return step
 
     def confidences(self, tokenizer: Any) -> list[chat.TokenConfidence]:
         """Per token: its probability and the best alternatives (the transformers engine's structure)."""

@@ -173,7 +173,7 @@ class LlamaReply(Decoding):
         utf8 = codecs.getincrementaldecoder("utf-8")("replace")  # a character split over byte tokens waits
         piece_buf = ctypes.create_string_buffer(64)
         scratch = np.empty(n_vocab, dtype=np.float32)
-        for i in range(self.sampling.max_new_tokens):
+        for _ in range(self.sampling.max_new_tokens):
             if self.stop is not None and self.stop.is_set():
                 self.finish_reason = "stopped"
                 break
@@ -186,25 +186,11 @@ class LlamaReply(Decoding):
                 n = C.llama_token_to_piece(vocab, nxt, piece_buf, len(piece_buf), 0, True)
                 piece = utf8.decode(piece_buf.raw[: max(n, 0)])
             self.text += piece
-            self.token_ids.append(nxt)
-            now = time.perf_counter() - t0
-            if self.time_to_first_token is None:
-                self.time_to_first_token = now
-            self.seconds = now
             prob = math.exp(float(row[nxt]) - lse)
-            step = Step(
-                i,
-                nxt,
-                piece,
-                prob,
-                1.0 if self.sampling.is_greedy else prob,  # llama.cpp keeps the filtered distribution to itself
-                tuple(int(j) for j in top),
-                tuple(math.exp(float(row[j]) - lse) for j in top),
-                self.text,
-                now,
-            )
-            self.steps.append(step)
-            yield step
+            top_p = tuple(math.exp(float(row[j]) - lse) for j in top)
+            # sampled_prob: llama.cpp keeps the filtered distribution to itself; greedy picks with certainty.
+            sampled = 1.0 if self.sampling.is_greedy else prob
+            yield self._record(nxt, piece, prob, sampled, tuple(int(j) for j in top), top_p, t0)
             if is_eos:
                 self.finish_reason = "eos"
                 break

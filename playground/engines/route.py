@@ -121,25 +121,18 @@ def run_json(run: EngineRun, final: bool) -> dict[str, Any]:
     if not final:
         return out
     s = gen.sampling
-    out.update(
-        {
-            "finish_reason": gen.finish_reason or "stopped",
-            "raw_reply": gen.text,
-            "dropped_turns": prompt.dropped_turns if prompt else 0,
-            "notice": prompt.notice if prompt else "",
-            "warnings": list(prompt.warnings) if prompt else [],
-            "role_tokens": prompt.role_counts if prompt else {},
-            "seed": gen.seed,
-            "sampling": s.__dict__ | {"seed": gen.seed if not s.is_greedy else s.seed},
-            "time_to_first_token_s": round(gen.time_to_first_token or 0.0, 4),
-            "seconds": round(gen.seconds, 4),
-            "tokens_per_second": round(gen.tokens_per_second, 2),
-            "tokens": [
-                {"id": t.token_id, "text": t.text, "p": t.prob, "top": [{"text": a, "p": p} for a, p in t.alternatives]}
-                for t in gen.confidences(run.tokenizer)
-            ],
-        }
-    )
+    kept = prompt or chat.Prompt("official", "", [], [], [], [], {}, False, False)  # none: nothing dropped
+    out |= {"finish_reason": gen.finish_reason or "stopped", "raw_reply": gen.text}
+    out |= {"dropped_turns": kept.dropped_turns, "notice": kept.notice, "warnings": list(kept.warnings)}
+    out |= {"role_tokens": kept.role_counts, "seed": gen.seed}
+    out["sampling"] = s.__dict__ | {"seed": gen.seed if not s.is_greedy else s.seed}
+    timings = (gen.time_to_first_token or 0.0, 4), (gen.seconds, 4), (gen.tokens_per_second, 2)
+    out |= dict(zip(("time_to_first_token_s", "seconds", "tokens_per_second"), (round(*x) for x in timings)))
+    alternatives = [[{"text": a, "p": p} for a, p in c.alternatives] for c in gen.confidences(run.tokenizer)]
+    out["tokens"] = [
+        {"id": c.token_id, "text": c.text, "p": c.prob, "top": top}
+        for c, top in zip(gen.confidences(run.tokenizer), alternatives)
+    ]
     return out
 
 

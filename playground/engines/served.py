@@ -202,14 +202,8 @@ class ServedReply(Decoding):
 
     def _step(self, piece: str, p: float, alts: tuple[tuple[str, float], ...], t0: float) -> Step:
         self.text += piece
-        now = time.perf_counter() - t0
-        if self.time_to_first_token is None:
-            self.time_to_first_token = now
-        self.seconds = now
         self.alternatives.append(alts)
-        step = Step(len(self.steps), -1, piece, p, p, (), tuple(a for _, a in alts), self.text, now)
-        self.steps.append(step)
-        return step
+        return self._record(-1, piece, p, p, (), tuple(a for _, a in alts), t0)
 
     def confidences(self, tokenizer: Any = None) -> list[Any]:
         """TokenConfidence per token from the server's logprobs (token ids from the local tokenizer when one
