@@ -96,8 +96,22 @@ def check_lessons(lines: list[str], lm: Any) -> None:
     assert lines[1] == "{'two': True, 'different': True} True"
 
 
+def check_tools_rag(lines: list[str], lm: Any) -> None:
+    from playground.core import rag_answer, tools
+
+    assert tools.calculate("(17 + 3) * 23") == 460
+    kinds, result = lines[0].split("] ", 1)
+    steps = ["prompt", "reply", "parse", "run", "tool_message", "answer"]  # the hand-written reply stands in
+    assert kinds + "]" == str([(kind, True) for kind in steps])
+    assert "'result': 460" in result
+    fact = rag_answer.rag_json(rag_answer.answer(lm, "What is the capital of Quellmark?", 3, 16), lm)["fact"]
+    assert lines[1] == f"{fact['p_with']} {fact['p_without']}"  # the same teacher-forced numbers, computed directly
+    assert fact["p_with"] > 1000 * fact["p_without"]  # the retrieved chunk carries the fact
+
+
 # An example is checked by the first of its endpoints listed here.
 CHECKS = {
+    "/tool_chat": check_tools_rag,
     "/lessons": check_lessons,
     "/chat": check_chat,
     "/architecture": check_architecture,
