@@ -23,13 +23,19 @@ def _plain(lm, ids: torch.Tensor) -> torch.Tensor:
         return lm.model(input_ids=ids, use_cache=False).logits
 
 
+def _ours(hooks: dict) -> int:
+    """Hooks other than transformers' own: it installs output-capturing hooks on a model's layers the first time
+    anything asks for output_hidden_states (in this process, whichever test does that first)."""
+    return sum("output_capturing_hook" not in getattr(f, "__qualname__", "") for f in hooks.values())
+
+
 def snapshot(model: torch.nn.Module) -> dict:
     """Everything a request must leave as it was: weights (copies), requires_grad, every module's hooks."""
     return {
         "weights": {n: p.detach().clone() for n, p in model.state_dict(keep_vars=True).items()},
         "grad": {n: p.requires_grad for n, p in model.named_parameters()},
         "hooks": {
-            n: (len(m._forward_hooks), len(m._forward_pre_hooks), len(m._backward_hooks))
+            n: (_ours(m._forward_hooks), _ours(m._forward_pre_hooks), _ours(m._backward_hooks))
             for n, m in model.named_modules()
         },
         "training": model.training,
