@@ -64,8 +64,8 @@ def shell(model: torch.nn.Module, layers_path: str, layer: int) -> tuple[torch.n
     """(a model that runs exactly as `model`, its own copy of decoder layer `layer`).
 
     Only the modules on the path to the layer are copied (shallow: same tensors, own child dicts), and the
-    copied layer gets empty hook dicts, so a hook registered on it runs for calls through the returned model
-    only. Nothing of `model` is modified.
+    copied layer gets its own copies of the hook dicts, so a hook registered on it runs for calls through the
+    returned model only. Nothing of `model` is modified.
     """
     root = copy.copy(model)
     root._modules = dict(model._modules)  # own child dict: swapping a child stays here
@@ -76,8 +76,8 @@ def shell(model: torch.nn.Module, layers_path: str, layer: int) -> tuple[torch.n
         parent._modules[name] = child
         parent = child  # type: ignore[assignment]
     target = copy.copy(parent._modules[str(layer)])
-    for attr in _HOOK_DICTS:  # copy.copy shares these dicts with the shared layer: give the copy its own
-        setattr(target, attr, OrderedDict())
+    for attr in _HOOK_DICTS:  # copy.copy shares these dicts with the shared layer: give the copy its own, with
+        setattr(target, attr, OrderedDict(getattr(target, attr)))  # the hooks it has (transformers' own capture)
     parent._modules[str(layer)] = target
     return root, target  # type: ignore[return-value]
 

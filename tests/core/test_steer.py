@@ -66,8 +66,10 @@ def test_the_shell_runs_the_shared_tensors_and_keeps_hooks_to_itself(lm):
     assert path == "model.layers"
     runner, layer = steer.shell(lm.model, path, 5)
     assert layer is not lm.model.model.layers[5] and layer.self_attn is lm.model.model.layers[5].self_attn
+    shared_hooks = dict(lm.model.model.layers[5]._forward_hooks)  # transformers' own capture hook, once installed
     handle = layer.register_forward_hook(lambda *_: None)
-    assert len(lm.model.model.layers[5]._forward_hooks) == 0
+    assert dict(lm.model.model.layers[5]._forward_hooks) == shared_hooks
+    assert len(layer._forward_hooks) == len(shared_hooks) + 1
     handle.remove()
     assert runner.model.layers[4] is lm.model.model.layers[4]
 
