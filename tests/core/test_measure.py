@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +16,8 @@ import pytest
 from playground import measure
 from playground.core.vram import count_params
 from playground.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("context", [0, -1, 10**6, 2.5])
@@ -43,13 +50,30 @@ def test_spec_of_the_loaded_model_matches_its_tensors(lm: Any) -> None:
     )
 
 
-@pytest.mark.slow  # a 1,024-token prefill measured: seconds of model time
+def _inference_in_a_fresh_process(context: int) -> dict:
+    """measure_inference in a new Python process: a process peak (VmHWM) is the whole process's, and the test
+    process has run hundreds of tests (threads of live apps, caches, allocator arenas) that the one measured
+    forward pass would be charged with. A fresh process is what an app's own process looks like."""
+    code = (
+        "import json; from playground import measure; from playground.loader import get_loader; "
+        f"m = measure.measure_inference(get_loader().get(None), context={context}); "
+        "print('@@' + json.dumps({'ratio': m.ratio, 'measured': m.measured_bytes, 'weights': m.weights_bytes, "
+        "'kv': m.estimated.kv_cache, 'summary': m.summary()}))"
+    )
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("@@")]
+    assert lines, out.stderr[-2000:]
+    return json.loads(lines[-1][2:])
+
+
+@pytest.mark.slow  # a 1,024-token prefill measured in its own process: seconds of model time
 def test_inference_estimate_within_15_percent(lm: Any) -> None:
-    m = measure.measure_inference(lm, context=1024)
-    assert m.weights_bytes == lm.weight_bytes
-    assert m.measured_bytes > m.weights_bytes  # the KV cache and the working set add something
-    assert m.estimated.kv_cache == 2 * 30 * 3 * 64 * 1024 * 4  # fp32 cache, key/value heads
-    assert abs(m.ratio - 1) <= 0.15, m.summary()
+    m = _inference_in_a_fresh_process(1024)
+    assert m["weights"] == lm.weight_bytes
+    assert m["measured"] > m["weights"]  # the KV cache and the working set add something
+    assert m["kv"] == 2 * 30 * 3 * 64 * 1024 * 4  # fp32 cache, key/value heads
+    assert abs(m["ratio"] - 1) <= 0.15, m["summary"]
 
 
 @pytest.mark.slow  # a model copy and an AdamW step on 128 tokens: seconds of model time
