@@ -211,6 +211,7 @@ def _prompt_ids(tokenizer, text=QUESTION):
     return chat.build_prompt(tokenizer, text, mode="official").ids
 
 
+@pytest.mark.slow
 def test_greedy_equals_model_generate_token_for_token(lm):
     ids = _prompt_ids(lm.tokenizer, "Write a short poem about rain.")
     g = Generation(lm, ids, Sampling(greedy=True, max_new_tokens=24)).run()
@@ -315,6 +316,7 @@ def test_empty_prompt_is_refused(lm):
         Generation(lm, [], Sampling())
 
 
+@pytest.mark.slow
 def test_code_snippet_runs_the_same_greedy_reply(lm, capsys):
     messages = [{"role": "user", "content": QUESTION}]
     code = chat.code_snippet(

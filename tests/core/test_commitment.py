@@ -43,6 +43,7 @@ def direct(lm):
     return hs, y, ranks, p_y, entropy
 
 
+@pytest.mark.slow
 def test_ranks_are_exactly_the_direct_computations_at_every_position(lm, direct):
     hs, y, ranks, p_y, entropy = direct
     for chunk_rows in (31, 256, 10_000):  # one position at a time, the default chunk, everything at once

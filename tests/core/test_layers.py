@@ -103,6 +103,7 @@ def _direct_lens(lm, out) -> torch.Tensor:
         return torch.stack([*rows, out.logits[0]])  # (layers+1, T, V)
 
 
+@pytest.mark.slow
 def test_full_lens_grid_matches_direct_and_does_not_depend_on_chunks(lm, direct, hs):
     _, out = direct
     want = _direct_lens(lm, out).softmax(dim=-1)

@@ -79,7 +79,15 @@ def test_a_number_prediction_counts_within_its_tolerance():
 # ----------------------------------------------------------------------- the claims on the models
 
 
-@pytest.mark.parametrize("step", EN_STEPS, ids=[s.id for s in EN_STEPS])
+# Steps that decode a long reply or run the tool loop take seconds: they run in the `model` tier.
+DECODING = {"chat.homemade", "tools.loop"}
+
+
+@pytest.mark.parametrize(
+    "step",
+    [pytest.param(s, marks=pytest.mark.slow) if s.id in DECODING else s for s in EN_STEPS],
+    ids=[s.id for s in EN_STEPS],
+)
 def test_claims_hold_on_the_default_model(lm, step):
     _check(step, "en", lm)
 

@@ -87,6 +87,7 @@ def test_templates_render_identically(llama: None, tokenizer: Any, system: str, 
     assert ids == prompt.ids
 
 
+@pytest.mark.slow
 def test_greedy_parity(llama: None, lm: Any) -> None:
     """Greedy replies through llama.cpp and through transformers agree token for token until a near-tie: where
     they part, llama.cpp's pick is one of transformers' top 3 there, within NEAR_TIE of its best. Measured on

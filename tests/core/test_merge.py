@@ -60,6 +60,7 @@ def test_two_models_of_different_shapes_are_refused_before_any_weights(lm):
     assert "model.embed_tokens.weight: (49152, 576) vs (151936, 896)" in str(exc.value)
 
 
+@pytest.mark.slow
 def test_alpha_zero_is_the_base_and_one_the_fine_tuned_model(lm):
     before = snapshot(lm.model)
     adapter = _adapter(lm)
@@ -74,6 +75,7 @@ def test_alpha_zero_is_the_base_and_one_the_fine_tuned_model(lm):
     assert_unchanged(lm.model, before)
 
 
+@pytest.mark.slow
 def test_evaluate_gives_the_curve_and_the_point(lm):
     m = merge.from_adapter(lm, _adapter(lm))
     fact, control = probe(lm.tokenizer, *FACT), probe(lm.tokenizer, *CONTROL)

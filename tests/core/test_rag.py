@@ -61,6 +61,7 @@ def test_embeddings_are_the_mean_of_unit_hidden_states_without_the_first_token(l
     torch.testing.assert_close(batched[2], torch.nn.functional.normalize(h, dim=-1), atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_retrieval_quality_on_the_labelled_questions(lm):
     r = rag.evaluate(lm)
     assert (r["hit_at_1"], r["hit_at_3"], r["n"]) == (12, 12, 16)
@@ -96,6 +97,7 @@ def test_the_fact_probability_is_a_teacher_forced_forward_pass(lm):
     assert "".join(p for p, _ in pieces) == q.fact
 
 
+@pytest.mark.slow
 def test_retrieval_raises_the_key_facts_probability(lm):
     r = rag_answer.answer(lm, "What is the capital of Quellmark?", 3, 8)
     j = rag_answer.rag_json(r, lm)

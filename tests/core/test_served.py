@@ -63,6 +63,7 @@ def test_a_url_is_a_server_only_off_a_hosted_instance(monkeypatch: pytest.Monkey
 # --------------------------------------------------------------------------- a real server
 
 
+@pytest.mark.slow
 def test_streams_the_same_greedy_reply_as_the_llama_cpp_engine(server: Server, tokenizer: Any) -> None:
     from playground.engines.llamacpp import LlamaReply
     from tests.llama_server import gguf_path
@@ -129,6 +130,7 @@ def test_a_refused_key_names_its_variable_never_the_key(server: Server, monkeypa
     assert "HTTP 401" in str(err.value) and KEY_ENV in str(err.value) and "wrong-key-123" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_a_silent_server_times_out() -> None:
     with silent_server() as url, pytest.raises(ServedError, match="sent nothing for 1 s"):
         _reply(url, timeout=1.0).run()

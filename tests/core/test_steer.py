@@ -74,6 +74,7 @@ def test_the_shell_runs_the_shared_tensors_and_keeps_hooks_to_itself(lm):
     assert runner.model.layers[4] is lm.model.model.layers[4]
 
 
+@pytest.mark.slow
 def test_strength_zero_equals_the_plain_forward_pass_exactly(lm):
     ids = _ids(lm, PROMPT)
     path = steer.decoder_layers_path(lm.model)

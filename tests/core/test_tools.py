@@ -207,6 +207,7 @@ def _greedy(lm, text: str, n: int) -> str:
     return lm.tokenizer.decode(out[0, ids.shape[1] :], skip_special_tokens=True).strip()
 
 
+@pytest.mark.slow
 def test_the_loop_parses_and_runs_a_hand_written_call(lm):
     call = '{"name": "calculator", "arguments": {"expression": "(17 + 3) * 23"}}'
     r = tool_loop.run_loop(lm, "What is (17 + 3) * 23?", ["calculator"], assistant=call, max_new_tokens=16)
@@ -236,6 +237,7 @@ def test_the_loop_parses_and_runs_a_hand_written_call(lm):
     assert r.steps[5].data["text"] == _greedy(lm, r.final_prompt, 16)  # the answer is the model's own greedy reply
 
 
+@pytest.mark.slow
 def test_a_tool_error_goes_back_to_the_model(lm):
     call = '{"name": "convert_units", "arguments": {"value": 10, "from_unit": "km", "to_unit": "kg"}}'
     r = tool_loop.run_loop(lm, "Convert 10 km.", assistant=call, max_new_tokens=4)
