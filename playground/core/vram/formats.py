@@ -92,24 +92,6 @@ PER_PARAM = {
     (False, "sgd"): (4, 4, 4),
 }
 
-# MLPs without a gate (two matrices, GeLU); everything else is treated as SwiGLU-style (three matrices).
-NON_GATED = frozenset(
-    {
-        "gpt2",
-        "gpt_neo",
-        "gpt_neox",
-        "gptj",
-        "opt",
-        "bloom",
-        "falcon",
-        "phi",
-        "gpt_bigcode",
-        "starcoder2",
-        "mpt",
-        "codegen",
-    }
-)
-
 # Limits: beyond these an input is a typo, and Python ints would still compute but nobody means it.
 MAX_PARAMS = 10**13  # 10 trillion
 MAX_CONTEXT = 10**8

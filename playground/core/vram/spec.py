@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from playground.core.vram.formats import MAX_CONTEXT, MAX_DIM, MAX_PARAMS, NON_GATED
+from playground.core.config_shape import NON_GATED
+from playground.core.vram.formats import MAX_CONTEXT, MAX_DIM, MAX_PARAMS
 from playground.errors import InputError
 
 
