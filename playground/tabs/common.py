@@ -104,13 +104,14 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def code_box(ctx: TabContext) -> gr.Code:
     """The "Code" section: plain transformers code reproducing what the tab shows."""
-    with ctx.tr.make(gr.Accordion, i18n={"label": "common.code_section"}, open=False):
+    # "lp-secondary": hidden in presentation mode (playground.links), where the class sees views, not code.
+    with ctx.tr.make(gr.Accordion, i18n={"label": "common.code_section"}, open=False, elem_classes=["lp-secondary"]):
         return ctx.tr.make(gr.Code, i18n={"label": "common.code"}, language="python", interactive=False)
 
 
 def json_box(ctx: TabContext) -> gr.JSON:
     """The JSON result the API returns, shown in the page too (folded)."""
-    with ctx.tr.make(gr.Accordion, i18n={"label": "common.json_section"}, open=False):
+    with ctx.tr.make(gr.Accordion, i18n={"label": "common.json_section"}, open=False, elem_classes=["lp-secondary"]):
         return ctx.tr.make(gr.JSON, i18n={"label": "common.result"})
 
 

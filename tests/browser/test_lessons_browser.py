@@ -102,12 +102,15 @@ def test_a_hostile_link_sets_nothing_it_does_not_check_and_says_so(open_page):
 
 
 def test_presentation_mode_from_the_link_and_the_switch(open_page):
-    pg = open_page("?tab=lessons&present=1")
+    pg = open_page("?tab=neighbors&present=1")
     pg.wait_for_function("document.body.classList.contains('lp-present')")
     assert not pg.locator("#model-bar").first.is_visible()
+    code = pg.locator(".lp-secondary").filter(has_text="Code")  # every tab's Code and JSON sections
+    assert code.count() > 0 and not any(code.nth(i).is_visible() for i in range(code.count()))
     pg.get_by_label("Presentation mode").uncheck()
     pg.wait_for_function("!document.body.classList.contains('lp-present')")
     assert pg.locator("#model-bar").first.is_visible()
+    assert any(code.nth(i).is_visible() for i in range(code.count()))  # the open tab's Code section is back
 
 
 def test_a_saved_run_opens_again_without_computing(open_page, tmp_path: Path):
