@@ -51,7 +51,9 @@ class Branch:
     temperature: float
     seed: int | None  # the seed of its own random stream (sampled branches)
     finish: str = "length"  # "eos" or "length"
-    kind: str = "root"  # "root" (a reply from the prompt), "sample" (one of N) or "fork" (a token chosen at a node)
+    # "root" (a reply from the prompt), "sample" (one of N), "fork" (a token chosen at a node) or "given" (a path
+    # read as it was: the tokens appended in Next Token or a Chat reply, playground.core.tree_path)
+    kind: str = "root"
 
 
 @dataclass
@@ -264,6 +266,8 @@ def code_for(model_id: str, tree: Tree, shown: int) -> str:
     """Plain transformers code that reproduces one branch: generate on the prompt plus the tokens the branch
     did not choose itself (its shared prefix and its chosen token), with its seed when it is sampled."""
     b = tree.branch(shown)
+    if b.kind == "given":
+        return _code_given(model_id, tree, b)
     # a fork forces its shared prefix and chosen token; a branch from the prompt (root, samples) forces nothing
     forced = tree.token_ids(b)[: b.fork_depth + 1] if b.kind == "fork" else []
     rest = len(b.path) - len(forced)
@@ -288,4 +292,24 @@ for step in out.scores:
     print([(tokenizer.decode([int(t)]), round(float(q), 3)) for t, q in zip(i, p)])
 # The app does not re-read the prefix: it keeps each branch's DynamicCache and starts a fork from views of
 # its first len(prompt_ids) + {b.fork_depth} positions, so the fork's first token costs one decode step.
+"""
+
+
+def _code_given(model_id: str, tree: Tree, b: Branch) -> str:
+    """A given path (Next Token's appended tokens, a Chat reply) read back in one forward pass."""
+    return f"""import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({model_id!r})
+model = AutoModelForCausalLM.from_pretrained({model_id!r}, dtype=torch.float32)
+
+prompt_ids = {list(tree.prompt_ids)}
+path = {tree.token_ids(b)}  # branch {b.id}: the tokens as they were appended or generated
+with torch.inference_mode():  # one forward pass (teacher forcing): row k predicts path[k]
+    logits = model(torch.tensor([prompt_ids + path[:-1]])).logits[0, len(prompt_ids) - 1 :]
+probs = logits.softmax(-1)
+for k, token in enumerate(path):
+    p, i = probs[k].topk(5)
+    print(repr(tokenizer.decode([token])), round(float(probs[k, token]), 3),
+          [(tokenizer.decode([int(t)]), round(float(q), 3)) for t, q in zip(i, p)])
 """
