@@ -215,9 +215,11 @@ def build_app(tabs: tuple[ModuleType, ...] | None = None) -> gr.Blocks:
         ctx = TabContext(
             model=choice, tr=tr, demo=demo, model_picker=model, status=status, refresh_status=refresh_status, lang=lang
         )
+        ctx.handoff = gr.State(None, time_to_live=3600)  # this session's cross-tab handoff (a path to open as a tree)
         tab_items: list[tuple[Any, str]] = []
         link_controls = links.controls(tr)  # copy link, presentation mode
         with gr.Tabs() as tab_strip:
+            ctx.tabs = tab_strip
             for module in tabs:
                 with gr.Tab(label=t(module.TITLE), id=module.ID) as tab_item:
                     module.build(ctx)

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from playground.core.layers import LENS_CHUNK_ROWS, HiddenStates, lens_logits
+from playground.core.layers import LENS_CHUNK_ROWS, HiddenStates, hidden_states_of, lens_logits
 from playground.core.tokens import token_text
 from playground.errors import InputError
 
@@ -79,6 +79,20 @@ def reply_text(tokenizer: Any, prompt: str, reply: str) -> tuple[str, str]:
     before = tokenizer.apply_chat_template(user, add_generation_prompt=True, tokenize=False)
     whole = tokenizer.apply_chat_template([*user, {"role": "assistant", "content": reply}], tokenize=False)
     return str(whole), str(before)
+
+
+def of_reply(lm: LoadedModel, prompt_ids: list[int], reply_ids: list[int]) -> Commitment:
+    """The strip of a generated reply: one position per reply token (the position that predicted it), read in
+    one forward pass over prompt + reply minus its last token, the prompt exactly as the reply followed it."""
+    from playground import config
+
+    if not reply_ids:
+        raise InputError("There is no reply to read yet.")
+    ids = [int(i) for i in prompt_ids] + [int(i) for i in reply_ids[:-1]]  # (P + L - 1,)
+    cap = config.settings().limits.max_forward_tokens
+    if len(ids) > cap:
+        raise InputError(f"The conversation and the reply are {len(ids):,} tokens; this view takes at most {cap:,}.")
+    return commitment(lm, hidden_states_of(lm, ids), first=len(prompt_ids) - 1)
 
 
 def commitment(

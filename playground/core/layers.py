@@ -105,7 +105,11 @@ def hidden_states(lm: Any, text: str) -> HiddenStates:
     """One forward pass with output_hidden_states; only the last position's logits are computed."""
     from playground import config
 
-    ids = encode(lm, text, config.settings().limits.max_forward_tokens)
+    return hidden_states_of(lm, encode(lm, text, config.settings().limits.max_forward_tokens))
+
+
+def hidden_states_of(lm: Any, ids: list[int]) -> HiddenStates:
+    """hidden_states() of token ids already made (a chat prompt and its reply, as the model read them)."""
     model = lm.model
     extra = {"logits_to_keep": 1} if accepts_logits_to_keep(model) else {}
     with torch.inference_mode():

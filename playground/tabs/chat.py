@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from playground.core.chat_reply import split_last
-from playground.tabs import chat_engine
+from playground.tabs import chat_engine, chat_reply_views
 from playground.tabs.chat_layout import ChatUI, layout
 from playground.tabs.chat_stream import compare, preview, respond
 from playground.tabs.common import PRIVATE, TabContext, code_box, friendly, json_box
@@ -39,8 +39,10 @@ def relabel(lang: str) -> tuple:
 def build(ctx: TabContext) -> None:
     ui = layout(ctx)
     # Feature modules add their components here: below the comparison, above the Code and JSON sections.
+    strip = chat_reply_views.section(ctx)  # the last reply's commitment strip
     code, result = code_box(ctx), json_box(ctx)
     events = _wire(ctx, ui, code, result)  # the reply events (Send/Enter, Retry): a feature chains its own on them
+    chat_reply_views.wire(ctx, ui, strip, result)  # the reply as a tree (a handoff) and its strip
     chat_engine.attach(ctx, ui, [ui.chatbot, ui.message, ui.prompt_view, ui.notice, ui.conf_view, code, result], events)
 
 

@@ -19,6 +19,7 @@ from playground.core.sampling import ranges
 from playground.tabs.common import TabContext, model_examples
 from playground.tabs.widgets import accordion
 from playground.words import chat as words
+from playground.words import chat_tree as _tree_words  # noqa: F401 - registers chat.tree
 
 # The lesson's examples: the source tutorial's question, and the same in English for the default model.
 CHINESE_QUESTION = "天空為什麼是藍色的？"
@@ -38,6 +39,7 @@ class ChatUI:
     retry: Any = None
     edit: Any = None
     clear: Any = None
+    tree: Any = None  # opens the last reply in the Generation Tree tab (playground/tabs/chat_reply_views.py)
     system: Any = None
     mode: Any = None
     template: Any = None
@@ -94,6 +96,7 @@ def layout(ctx: TabContext) -> ChatUI:
             with gr.Row():
                 ui.stop = button("chat.stop", variant="stop", size="sm")
                 ui.retry, ui.edit, ui.clear = (button(f"chat.{k}", size="sm") for k in ("retry", "edit", "clear"))
+                ui.tree = button("chat.tree", size="sm", elem_id="chat-tree")
         with gr.Column(scale=2):
             ui.system = box("chat.system", lines=2, value="")
             ui.mode = modes("chat.mode", "official", gr.Radio, i18n={"info": "chat.mode_info"})

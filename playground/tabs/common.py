@@ -43,6 +43,10 @@ class TabContext:
     status: gr.Textbox | None = None  # the bar's status line
     refresh_status: Callable[..., Any] | None = None  # refresh_status(event): update the status line after it
     lang: gr.Radio | None = None  # the page's language ("en", "zh-Hant", "zh-Hans"): last input of worded results
+    # Cross-tab handoff: a tab writes this session's State (e.g. a token path to open as a tree) and selects
+    # another tab on `tabs` (gr.Tabs(selected=its ID)); the receiving tab reacts to the State's change.
+    handoff: gr.State | None = None
+    tabs: gr.Tabs | None = None  # the top-level tab strip (set before the tabs are built)
 
     def after_model(self, event: Any) -> Any:
         """Chain a status-line refresh after an event that may have loaded (or waited for) a model."""

@@ -21,6 +21,7 @@ from playground.core.tokens import check_text
 from playground.errors import InputError
 from playground.loader import get_loader, resolve
 from playground.tabs.common import PRIVATE, QUIET, TabContext, code_box, friendly, json_box
+from playground.tabs.tree_handoff import from_next_token, send_button
 from playground.tabs.widgets import count_slider, examples, input_columns
 from playground.words import next_token as words
 
@@ -123,6 +124,7 @@ def build(ctx: TabContext) -> None:
         top_btn = tr.make(gr.Button, i18n={"value": "next_token.append_top"}, scale=1)
         pick_btn = tr.make(gr.Button, i18n={"value": "next_token.append_pick"}, scale=1)
         undo_btn = tr.make(gr.Button, i18n={"value": "next_token.undo"}, scale=1)
+        send_button(ctx, "tree.open_next", from_next_token, [ctx.model, state, prompt, chat], "next-token-tree")
     generated = tr.make(gr.Textbox, i18n={"label": "next_token.generated"}, interactive=False, lines=2)
     table = tr.make(gr.Dataframe, i18n={"label": "next_token.table"}, headers=words.headers(), interactive=False)
     # Feature modules add their components here: below the candidates, above the Code and JSON sections.

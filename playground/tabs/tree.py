@@ -1,7 +1,8 @@
 """Generation Tree tab: grow a reply (or N samples) as a tree, click a token, fork with an alternative.
 
 Thin: components and wiring. Handlers in playground/tabs/tree_views.py, numbers in playground.core.tree and
-tree_decode, chart in playground.charts_tree, words in playground.words.tree. (The commitment strip's section,
+tree_decode, chart in playground.charts_tree, words in playground.words.tree. Next Token and Chat open a path here
+through this session's handoff (playground/tabs/tree_handoff.py). (The commitment strip's section,
 playground/tabs/commitment.py, sits in Layer Representations.)
 """
 
@@ -12,6 +13,7 @@ import gradio as gr
 from playground import config
 from playground.core.sampling import RANGES
 from playground.tabs.common import PRIVATE, QUIET, TabContext, code_box, friendly, json_box
+from playground.tabs.tree_handoff import receive
 from playground.tabs.tree_views import COLOURS, compare_branches, generation_tree, pick_token, show_branch
 from playground.words import tree as words
 
@@ -88,6 +90,9 @@ def build(ctx: TabContext) -> None:
     ctx.after_model(
         fork_btn.click(friendly(generation_tree), [*knobs, picked, alternative, session, *lang], outputs, **PRIVATE)
     )
+    if ctx.handoff is not None:  # a path opened from Next Token or Chat (playground/tabs/tree_handoff.py)
+        handed = [ctx.handoff, mode, temperature, seed, max_new, *lang]
+        ctx.after_model(ctx.handoff.change(friendly(receive), handed, [prompt, chat, *outputs], **PRIVATE))
     shown.change(friendly(show_branch), [session, shown, *lang], [chart, tokens], **QUIET)
     tokens.select(friendly(pick_token), [session, shown, *lang], [picked, alternative], **QUIET)
     gr.on(

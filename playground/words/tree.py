@@ -80,6 +80,31 @@ register(
             "生成树：颜色 = 概率，粗线 = 显示的分支",
         ),
         "tree.alt_choice": ("{text} · {p}", "{text} · {p}", "{text} · {p}"),
+        # a path handed over from Next Token or Chat (playground/tabs/tree_handoff.py)
+        "tree.open_next": ("Open as a tree", "以生成樹開啟", "以生成树打开"),
+        "tree.no_reply": (
+            "There is no reply yet: send a message first.",
+            "還沒有回覆：請先送出一則訊息。",
+            "还没有回复：请先发送一条消息。",
+        ),
+        "tree.opened_next_token": (
+            "Opened from Next Token: the **{n}** appended tokens are branch 0. Click one to fork.",
+            "從「下一個詞元」開啟：附加的 **{n}** 個詞元是分支 0。點一個來分岔。",
+            "从“下一个词元”打开：附加的 **{n}** 个词元是分支 0。点一个来分岔。",
+        ),
+        "tree.opened_next_token_empty": (
+            "Opened from Next Token: no token was appended yet, so branch 0 is grown from the prompt.",
+            "從「下一個詞元」開啟：還沒有附加詞元，所以分支 0 是從提示長出來的。",
+            "从“下一个词元”打开：还没有附加词元，所以分支 0 是从提示长出来的。",
+        ),
+        "tree.opened_chat": (
+            "Opened from Chat: the last reply (**{n}** tokens) is branch 0, after the prompt the Chat tab built "
+            "(its template, system prompt and history). Click a token to fork.",
+            "從「對話」開啟：最後一則回覆（**{n}** 個詞元）是分支 0，接在「對話」分頁組出的提示"
+            "（模板、系統提示與歷史）之後。點一個詞元來分岔。",
+            "从“对话”打开：最后一条回复（**{n}** 个词元）是分支 0，接在“对话”标签页组出的提示"
+            "（模板、系统提示与历史）之后。点一个词元来分岔。",
+        ),
         # the commitment strip
         "commit.title": ("Commitment strip", "定案條", "定案条"),
         "commit.text": ("Text", "文字", "文本"),
@@ -157,6 +182,12 @@ def mode_choices(lang: str = "en") -> list[tuple[str, str]]:
 
 def strip_mode_choices(lang: str = "en") -> list[tuple[str, str]]:
     return [(t(f"commit.mode_{m}", lang), m) for m in MODES]
+
+
+def opened(source: str, n: int, lang: str = "en") -> str:
+    """Where a handed-over tree came from ("next_token" or "chat") and how many tokens its path has."""
+    key = "tree.opened_chat" if source == "chat" else "tree.opened_next_token" if n else "tree.opened_next_token_empty"
+    return t(key, lang, n=n)
 
 
 def summary(tree: Tree, max_nodes: int, max_branches: int, lang: str = "en") -> str:

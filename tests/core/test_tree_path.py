@@ -106,3 +106,20 @@ def test_a_chat_reply_as_a_path_matches_the_replys_own_steps(lm):
     got = [tree.nodes[i].prob for i in tree.branches[0].path]
     assert got == pytest.approx([s.prob for s in steps], abs=1e-5)
     assert [a[0] for a in tree.nodes[0].alternatives] == list(steps[0].top_ids)
+
+
+def test_a_chat_replys_commitment_strip_has_one_position_per_reply_token(lm):
+    """core.commitment.of_reply: the positions that predicted the reply's tokens, after the Chat tab's prompt; for
+    a greedy reply the model's own prediction at each of them is the reply's token."""
+    from playground.core.chat_reply import prepare
+    from playground.core.commitment import of_reply
+    from playground.core.generate import Generation
+
+    prompt = prepare(lm, "What is 2+2?", [], "", "official", "", 8)
+    reply = list(Generation(lm, prompt.ids, Sampling(greedy=True, max_new_tokens=8)).run().token_ids)
+    c = of_reply(lm, prompt.ids, reply)
+    assert c.positions == tuple(range(len(prompt.ids) - 1, len(prompt.ids) + len(reply) - 1))
+    assert list(c.predicted_ids) == reply and c.token_ids == tuple(prompt.ids + reply[:-1])
+    assert all(r[-1] == 1 for r in c.ranks)  # the last layer's lens is the model's own logits
+    with pytest.raises(InputError, match="no reply"):
+        of_reply(lm, prompt.ids, [])
