@@ -8,9 +8,10 @@ format to answer in.
 
 `run_loop(lm, message, names)` is one round: prompt -> the model's reply (greedy) -> parse it for a call
 (playground.core.tool_calls) -> run the tool (playground.core.tools) -> the result as a `tool` message -> the
-model's answer. Every step is returned as data (`LoopStep`: a kind and its fields), failures included, since a
-small model often writes a call that does not parse or names a wrong argument. `assistant` replaces the model's
-first reply with a hand-written one, so parsing and running can be tried (and tested) whatever the model does.
+model's answer; `iter_loop` yields it as it goes, so a page shows the call's result while the model answers.
+Every step is returned as data (`LoopStep`: a kind and its fields), failures included, since a small model
+often writes a call that does not parse or names a wrong argument. `assistant` replaces the model's first reply
+with a hand-written one, so parsing and running can be tried (and tested) whatever the model does.
 
 Not here: the tools themselves, the parsers, the words the page shows (playground.words.tools_rag).
 """
@@ -18,6 +19,7 @@ Not here: the tools themselves, the parsers, the words the page shows (playgroun
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -145,7 +147,21 @@ def run_loop(
     max_new_tokens: int = 64,
     now: datetime | None = None,
 ) -> LoopResult:
-    """One round of the loop with greedy replies of at most `max_new_tokens`. The steps' data:
+    """One round of the loop with greedy replies of at most `max_new_tokens`: the last of iter_loop's results."""
+    *_, last = iter_loop(lm, message, names, assistant, max_new_tokens, now)
+    return last
+
+
+def iter_loop(
+    lm: LoadedModel,
+    message: str,
+    names: list[str] | None = None,
+    assistant: str = "",
+    max_new_tokens: int = 64,
+    now: datetime | None = None,
+) -> Iterator[LoopResult]:
+    """One round of the loop, yielded as it goes: the result so far before each model reply (which takes the
+    time: the answer's prompt carries the tool specs, ~585 tokens on SmolLM2) and once at the end. The steps' data:
 
     prompt {n_tokens, native}; reply {text, new_tokens, finish_reason, handwritten}; parse {format, name,
     arguments} or {code, error} (ok False) or {call: False} (a plain answer: the loop ends there);
@@ -155,22 +171,25 @@ def run_loop(
     message = check_text(message, "the message")
     tp = tool_prompt(lm.tokenizer, message, names)
     steps = [LoopStep("prompt", True, {"n_tokens": tp.with_tools.n_tokens, "native": tp.native})]
+    messages: list[dict[str, Any]] = list(tp.with_tools.messages)
     if assistant.strip():
         reply = check_text(assistant, "the assistant reply").strip()
         steps.append(LoopStep("reply", True, {"text": reply, "new_tokens": 0, "handwritten": True}))
     else:
+        yield LoopResult(tp, list(steps), messages, tp.with_tools.text)
         first = _reply("reply", _generate(lm, tp.with_tools.text, max_new_tokens))
         reply = first.data["text"]
         steps.append(LoopStep("reply", True, first.data | {"handwritten": False}))
-    messages: list[dict[str, Any]] = list(tp.with_tools.messages)
     try:
         call = parse_call(reply)
     except ParseError as exc:
         steps.append(LoopStep("parse", False, {"code": exc.code, "format": exc.fmt, "error": str(exc)}))
-        return LoopResult(tp, steps, [*messages, {"role": "assistant", "content": reply}], tp.with_tools.text)
+        yield LoopResult(tp, steps, [*messages, {"role": "assistant", "content": reply}], tp.with_tools.text)
+        return
     if call is None:
         steps.append(LoopStep("parse", True, {"call": False}))
-        return LoopResult(tp, steps, [*messages, {"role": "assistant", "content": reply}], tp.with_tools.text)
+        yield LoopResult(tp, steps, [*messages, {"role": "assistant", "content": reply}], tp.with_tools.text)
+        return
     steps.append(LoopStep("parse", True, {"call": True, "format": call.fmt, "name": call.name, "args": call.arguments}))
     try:
         result: Any = run_tool(call.name, call.arguments, now)
@@ -193,8 +212,9 @@ def run_loop(
             messages, tools=list(tp.specs) if tp.native else None, tokenize=False, add_generation_prompt=True
         )
     )
+    yield LoopResult(tp, list(steps), list(messages), final)  # the call ran: shown while the model answers
     steps.append(_reply("answer", _generate(lm, final, max_new_tokens)))
-    return LoopResult(tp, steps, messages, final)
+    yield LoopResult(tp, steps, messages, final)
 
 
 def loop_json(r: LoopResult) -> dict[str, Any]:

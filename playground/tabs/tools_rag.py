@@ -9,6 +9,7 @@ chunk embeddings are a read-only cache per loaded model), so sessions cannot aff
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -64,16 +65,20 @@ def tool_chat(
     assistant: str = "",
     max_new_tokens: float = 64,
     lang: str = "en",
-) -> tuple[Any, ...]:
+) -> Iterator[tuple[Any, ...]]:
     """One round of the loop: reply (the model's, or `assistant` when given), parse, run, tool message, answer.
 
-    Returns the steps worded, the code and the JSON {model, native_tools, prompt_tokens, steps, messages,
-    final_prompt}; each step is {kind, ok, ...} (see playground.core.tool_loop.run_loop)."""
+    Streams the steps worded as they come (the parsed call and the tool's result show while the model writes its
+    answer); the last output carries the code and the JSON {model, native_tools, prompt_tokens, steps, messages,
+    final_prompt}; each step is {kind, ok, ...} (see playground.core.tool_loop.iter_loop)."""
     with get_loader().use(model) as lm:
-        tp_names = _names(tools)
-        r = tool_loop.run_loop(lm, message, tp_names, assistant or "", _max_new(max_new_tokens))
+        loop = tool_loop.iter_loop(lm, message, _names(tools), assistant or "", _max_new(max_new_tokens))
+        r = next(loop)
+        for after in loop:  # one step behind: the result held back is complete only when nothing follows
+            yield words.steps(tool_loop.loop_json(r)["steps"], lang, writing=True), gr.skip(), gr.skip()
+            r = after
         result = {"model": lm.name, **tool_loop.loop_json(r)}
-        return words.steps(result["steps"], lang), tool_loop.code_for(lm.source.model_id, r.prompt, message), result
+        yield words.steps(result["steps"], lang), tool_loop.code_for(lm.source.model_id, r.prompt, message), result
 
 
 def rag(model: str, question: str, k: float = 3, max_new_tokens: float = 48, lang: str = "en") -> tuple[Any, ...]:
@@ -101,7 +106,7 @@ def rag(model: str, question: str, k: float = 3, max_new_tokens: float = 48, lan
 def build(ctx: TabContext) -> None:
     ui = layout(ctx)
     code, result = code_box(ctx), json_box(ctx)
-    lang = [ctx.lang] if ctx.lang is not None else []
+    lang = ctx.langs
     ctx.after_model(
         gr.on(
             [ui.show_prompt.click],
@@ -135,12 +140,8 @@ def build(ctx: TabContext) -> None:
             api_name="rag",
         )
     )
-    if ctx.lang is not None:  # the tool choices' labels follow the page's language; their values stay
-        ctx.lang.change(
-            lambda lang: gr.update(choices=tool_choices(lang)),
-            ctx.lang,
-            ui.tools,
-            api_visibility="private",
-            queue=False,
-            show_progress="hidden",
-        )
+
+    def relabel(lang: str) -> dict:  # the tool choices' labels follow the page's language; their values stay
+        return gr.update(choices=tool_choices(lang))
+
+    ctx.on_lang(relabel, [ui.tools])

@@ -140,6 +140,7 @@ register(
             "**6. 模型回答**（{n} 個詞元）：",
             "**6. 模型回答**（{n} 个词元）：",
         ),
+        "tools_rag.step_writing": ("*The model is writing its reply…*", "*模型正在寫回覆…*", "*模型正在写回复…*"),
         "tools_rag.cut": (" (cut at the token limit)", "（在詞元上限處截斷）", "（在词元上限处截断）"),
         "tools_rag.retrieved": (
             "Top {k} of {n} chunks for the question, embedded as the mean of layer {layer} of {n_layers}'s hidden "
@@ -199,8 +200,9 @@ def _quote(text: str) -> str:
     return "\n\n```\n" + text.replace("```", "`\u200b``") + "\n```"
 
 
-def steps(rows: list[dict[str, Any]], lang: str = "en") -> str:
-    """The loop's steps (loop_json's `steps`) as Markdown, one paragraph each."""
+def steps(rows: list[dict[str, Any]], lang: str = "en", writing: bool = False) -> str:
+    """The loop's steps (loop_json's `steps`) as Markdown, one paragraph each; `writing`: a last line saying the
+    model is writing the next reply (the loop so far, streamed)."""
     out = []
     for s in rows:
         kind = s["kind"]
@@ -226,6 +228,8 @@ def steps(rows: list[dict[str, Any]], lang: str = "en") -> str:
                 out.append(t("tools_rag.step_run_fail", lang, error=s["error"]))
         elif kind == "tool_message":
             out.append(t("tools_rag.step_tool_message", lang, content=s["content"]))
+    if writing:
+        out.append(t("tools_rag.step_writing", lang))
     return "\n\n".join(out)
 
 

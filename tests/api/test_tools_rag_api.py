@@ -36,7 +36,16 @@ def test_tool_chat_runs_a_hand_written_call(client):
     kinds = [s["kind"] for s in result["steps"]]
     assert kinds == ["prompt", "reply", "parse", "run", "tool_message", "answer"]
     assert result["steps"][3] == {"kind": "run", "ok": True, "result": {"expression": "(17 + 3) * 23", "result": 460}}
-    assert "**4. The tool runs**" in steps and "460" in steps
+    assert "**4. The tool runs**" in steps and "460" in steps and "writing" not in steps
+
+
+def test_tool_chat_streams_the_tool_result_before_the_answer(client):
+    job = client.submit(MODEL, "What is (17 + 3) * 23?", ["calculator"], CALL, 8, api_name="/tool_chat")
+    job.result()
+    outputs = job.outputs()
+    assert len(outputs) == 2  # the loop up to the tool's message, then the whole loop
+    assert "460" in outputs[0][0] and "The model is writing its reply" in outputs[0][0]
+    assert "**6. The model answers**" not in outputs[0][0] and "**6. The model answers**" in outputs[1][0]
 
 
 def test_tool_chat_shows_a_refused_expression_in_chinese(client):

@@ -237,6 +237,22 @@ def test_the_loop_parses_and_runs_a_hand_written_call(lm):
     assert r.steps[5].data["text"] == _greedy(lm, r.final_prompt, 16)  # the answer is the model's own greedy reply
 
 
+def test_the_loop_yields_the_tool_result_before_the_answer(lm):
+    """iter_loop shows the call's result while the model answers: one result before the answer, then the whole."""
+    call = '{"name": "calculator", "arguments": {"expression": "2 + 2"}}'
+    results = list(tool_loop.iter_loop(lm, "What is 2 + 2?", ["calculator"], assistant=call, max_new_tokens=2))
+    assert [[s.kind for s in r.steps] for r in results] == [
+        ["prompt", "reply", "parse", "run", "tool_message"],
+        ["prompt", "reply", "parse", "run", "tool_message", "answer"],
+    ]
+    assert results[0].final_prompt == results[1].final_prompt and results[0].steps[3].data["result"]["result"] == 4
+    whole = tool_loop.run_loop(lm, "What is 2 + 2?", ["calculator"], assistant=call, max_new_tokens=2)
+    assert tool_loop.loop_json(whole) == tool_loop.loop_json(results[-1])
+    # Without a hand-written call the model's reply comes first: the prompt alone is shown while it writes.
+    first = next(tool_loop.iter_loop(lm, "What is 2 + 2?", ["calculator"], max_new_tokens=2))
+    assert [s.kind for s in first.steps] == ["prompt"]
+
+
 @pytest.mark.slow
 def test_a_tool_error_goes_back_to_the_model(lm):
     call = '{"name": "convert_units", "arguments": {"value": 10, "from_unit": "km", "to_unit": "kg"}}'
