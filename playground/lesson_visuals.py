@@ -46,7 +46,52 @@ def visuals(step: lessons.Step, out: lesson_runs.Outcome, lm: Any, lang: str) ->
         from playground.tabs import vram_page
 
         return vram_page.estimate_view(lesson_runs.vram_forms(step.inputs[lessons.role_for(lang)])[-1], lang)[1], ""
+    if k in EDIT:  # the Edit & Merge tab's charts: next-token before/after, the loss curve, p along alpha
+        from playground import charts_edit
+
+        if k == "steer":
+            return charts_edit.next_token_chart(data, lang), ""
+        if k == "finetune":
+            return charts_edit.loss_chart(data.losses, len(data.losses), lang), ""
+        i = step.inputs[lessons.role_for(lang)]
+        return charts_edit.curve_chart(data[0], i["fact_answer"], i["control_answer"], lang), ""
     return None, ""  # chat, tool_loop: the reply (or the loop's steps) is the summary
+
+
+EDIT = ("steer", "finetune", "merge")
+
+
+def progress(p: Any, lang: str) -> tuple[Any, str]:
+    """A first result (core.lesson_edit): a fine-tune's Progress -> the tab's loss chart so far and its
+    progress bar; a steering Preview -> the tab's next-token chart and the followed words' probabilities."""
+    from playground import charts_edit
+    from playground.core.lesson_edit import Preview
+    from playground.words import edit_merge
+
+    if isinstance(p, Preview):
+        lines = "<br>".join(
+            words.concept_line(w, x["before"], x["after"], lang, html=True) for w, x in p.concept.items()
+        )
+        return charts_edit.next_token_chart(p.data, lang), f"<div>{lines}</div>"
+    return charts_edit.loss_chart(p.losses, p.step.total, lang), edit_merge.progress_html(p.step, lang)
+
+
+def edit_summary(step: lessons.Step, out: lesson_runs.Outcome, lang: str) -> str:
+    """The Edit & Merge tab's own worded summary of the step's result (the fine-tune's first paragraph: the
+    second one speaks of the tab's session, which a lesson's fine-tune is not kept in)."""
+    from playground import config
+    from playground.words import edit_merge
+
+    i = step.inputs[lessons.role_for(lang)]
+    if step.kind == "steer":
+        concept = " · ".join(
+            words.concept_line(w, p["before"], p["after"], lang) for w, p in out.result["concept"].items()
+        )
+        return edit_merge.steer_summary(out.data, i["prompt"], lang) + "\n\n" + concept
+    if step.kind == "finetune":
+        limit = config.settings().limits.max_finetune_seconds
+        return edit_merge.finetune_summary(out.data, limit, lang).split("\n\n")[0]
+    return edit_merge.merge_summary(out.data[0], i["fact_prompt"], lang)
 
 
 def record(step: lessons.Step, role: str, out: lesson_runs.Outcome, fig: Any, html: str, given: Any, lang: str) -> dict:
@@ -61,6 +106,6 @@ def record(step: lessons.Step, role: str, out: lesson_runs.Outcome, fig: Any, ht
         "held": held,
         "figure": json.loads(fig.to_json()) if fig is not None else None,
         "html": html,
-        "summary": words.summary(step, out.result, lang),
+        "summary": edit_summary(step, out, lang) if step.kind in EDIT else words.summary(step, out.result, lang),
         "reveal": words.reveal(step, held, given, out.result, lang),
     }

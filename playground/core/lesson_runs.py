@@ -3,13 +3,15 @@
 `run(step, role, lm)` returns an `Outcome`: `data`, the core's own objects that the tab's charts take
 (a Tokenization, a SamplingView, a NeighborsResult, ...), and `result`, a JSON-able dict of numbers that the
 step's claims and prediction are checked against and that an export saves. Chat steps can also be run token
-by token (`chat_generation`), so the page shows the first token at once.
+by token (`chat_generation`), so the page shows the first token at once, and the editing steps' fine-tune
+step by step (`stream`; their runners are in playground.core.lesson_edit).
 
 Not here: the steps themselves (playground.core.lessons), words, charts, gradio.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -166,6 +168,24 @@ def _tool_loop(lm: LoadedModel, i: dict[str, Any]) -> Outcome:
     return Outcome(r, {"message": i["message"], **tool_loop.loop_json(r)})
 
 
+def _last(items: Iterator[Any]) -> Outcome:
+    *_, out = items
+    assert isinstance(out, Outcome)
+    return out
+
+
+# Kinds that stream first results before their Outcome (playground.core.lesson_edit's Progress, Preview).
+STREAMED = {"steer", "finetune", "merge"}
+
+
+def stream(step: lessons.Step, role: str, lm: LoadedModel) -> Iterator[Any]:
+    """A streamed kind's first results (Progress or Preview items), then its Outcome."""
+    from playground.core import lesson_edit
+
+    go = {"steer": lesson_edit.steer, "finetune": lesson_edit.finetune, "merge": lesson_edit.merge}[step.kind]
+    yield from go(lm, inputs_of(step, role))
+
+
 RUNNERS = {
     "tokenize": _tokenize,
     "next_token": _next_token,
@@ -182,4 +202,6 @@ RUNNERS = {
 
 def run(step: lessons.Step, role: str, lm: LoadedModel | None) -> Outcome:
     """Run `step` for `role` on `lm` (the role's model; None for the kinds in NO_WEIGHTS)."""
+    if step.kind in STREAMED:
+        return _last(stream(step, role, lm))  # type: ignore[arg-type]  # the streamed kinds need weights
     return RUNNERS[step.kind](lm, inputs_of(step, role))  # type: ignore[arg-type]  # lm=None only for NO_WEIGHTS

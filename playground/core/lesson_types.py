@@ -70,6 +70,7 @@ class Step:
     inputs: dict[str, dict[str, Any]]  # role -> the inputs of the run; the keys are the roles it is shown for
     predict: Prediction
     claims: tuple[Claim, ...]
+    view: str | None = None  # the sub-tab of `tab` that shows it (Edit & Merge: "edit-merge"); None: the tab itself
 
     @property
     def roles(self) -> tuple[str, ...]:

@@ -9,15 +9,15 @@ test_lessons.py runs every step on every role it declares and asserts each of it
 promises what its model does not do.
 
 Codes only: the words (titles, explanations, questions, options, claims, reveals) are keyed by the step id
-in playground/words/lessons*.py. The types are in lesson_types, the later chapters' steps (tools) in
-lesson_later. Not here: running a step (lesson_runs), charts, gradio.
+in playground/words/lessons*.py. The types are in lesson_types, the later chapters' steps (tools, editing)
+in lesson_later. Not here: running a step (lesson_runs), charts, gradio.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from playground.core.lesson_later import LATER_STEPS
+from playground.core.lesson_later import EDIT_STEPS, LATER_STEPS
 from playground.core.lesson_types import ROLES as ROLES
 from playground.core.lesson_types import Check as Check
 from playground.core.lesson_types import Claim, Prediction, Step
@@ -252,6 +252,7 @@ STEPS: tuple[Step, ...] = (
         Claim("share", lambda r: r["estimates"][0]["usable"] < 48 * GB),
     ),
     *LATER_STEPS,  # tools (playground.core.lesson_later)
+    *EDIT_STEPS,  # editing and merging (the same module)
 )
 
 CHAPTERS: tuple[str, ...] = tuple(dict.fromkeys(s.chapter for s in STEPS))

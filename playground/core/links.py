@@ -3,10 +3,14 @@
 The link format: `?tab=<tab id>&model=<catalog name>&lang=<en|zh-Hant|zh-Hans>&<parameter>=<value>...`, where
 each parameter is one of the tab's inputs under its API parameter name (`?tab=neighbors&word=apple&k=10`),
 plus `run=1` (compute the view on opening) and `present=1` (presentation mode); a lesson step is the Lessons
-tab's `step` input (`?tab=lessons&step=tokens.space`). A value is only ever used as the value of the input it
-names, after `check` has matched it against that input's kind, range or choices; anything else (an unknown
-name, a value out of range, a model outside the catalog, a control character) is ignored and reported in a
-note, never evaluated.
+tab's `step` input (`?tab=lessons&step=tokens.space`). A tab with sub-tabs (Edit & Merge) takes `view=<sub-tab
+id>` (`?tab=edit_merge&view=edit-merge&alpha=0.5&run=1`): the link opens that sub-tab and run=1 runs its event
+(a link without `view` opens the tab as it always did, and runs the tab's first event).
+
+A value is only ever used as the value of the input it names, after `check` has matched it against that
+input's kind, range or choices; anything else (an unknown name, a value out of range, a model outside the
+catalog, a sub-tab the tab does not have, a control character) is ignored and reported in a note, never
+evaluated.
 
 Not here: which inputs a tab has (playground.links reads them from the built app), gradio.
 """
@@ -21,7 +25,7 @@ from urllib.parse import urlencode
 
 from playground.core import lessons
 
-PAGE = ("tab", "model", "lang", "run", "present")  # parameters of the page, not of one tab
+PAGE = ("tab", "view", "model", "lang", "run", "present")  # parameters of the page, not of one tab
 LANGS = ("en", "zh-Hant", "zh-Hans")
 MAX_PARAMS = 64  # a query with more parameters than this is not a link this app wrote
 MAX_NAME = 40
@@ -29,6 +33,9 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Lesson inputs whose tab calls them otherwise (a chat step's question is the Chat tab's message).
 RENAMED = {"question": "message", "limit": "max_new_tokens"}
+# Events a linked run runs first: api_name -> (the event before it, the input and value that need it). A
+# fresh page has no fine-tuned adapter, so a linked merge of "the session's adapter" fine-tunes first.
+BEFORE: dict[str, tuple[str, str, str]] = {"merge": ("finetune", "kind", "adapter")}
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,17 @@ class Parsed:
     present: bool
     values: dict[str, Any]  # parameter name -> checked value, for the selected tab's inputs
     ignored: tuple[tuple[str, str], ...]  # (parameter name, why: "unknown" | "invalid" | "too_many")
+    view: str | None = None  # the sub-tab of `tab` to select (one of its view ids), None: the tab as it opens
 
 
-def parse(query: dict[str, str], tabs: dict[str, dict[str, Field]], models: tuple[str, ...]) -> Parsed:
-    """Read a query: `tabs` maps each tab id to its linkable inputs, `models` lists the names a link may set."""
+def parse(
+    query: dict[str, str],
+    tabs: dict[str, dict[str, Field]],
+    models: tuple[str, ...],
+    views: dict[str, tuple[str, ...]] | None = None,
+) -> Parsed:
+    """Read a query: `tabs` maps each tab id to its linkable inputs, `models` lists the names a link may set,
+    `views` maps a tab id to the ids of its sub-tabs (a `view` names one of the linked tab's)."""
     ignored: list[tuple[str, str]] = []
     items = list(query.items())
     if len(items) > MAX_PARAMS:
@@ -104,6 +118,10 @@ def parse(query: dict[str, str], tabs: dict[str, dict[str, Field]], models: tupl
     if tab is not None and tab not in tabs:
         ignored.append(("tab", "invalid"))
         tab = None
+    view = q.pop("view", None)
+    if view is not None and view not in (views or {}).get(tab or "", ()):
+        ignored.append(("view", "invalid"))
+        view = None
     model = q.pop("model", None)
     if model is not None and model not in models:
         ignored.append(("model", "invalid"))
@@ -129,7 +147,7 @@ def parse(query: dict[str, str], tabs: dict[str, dict[str, Field]], models: tupl
             ignored.append((name, "invalid"))
         else:
             values[name] = value
-    return Parsed(tab, model, lang, flags["run"], flags["present"], values, tuple(ignored))
+    return Parsed(tab, model, lang, flags["run"], flags["present"], values, tuple(ignored), view)
 
 
 def query(tab: str, values: dict[str, Any], **page: Any) -> str:
@@ -154,11 +172,11 @@ def step_query(step_id: str, lang: str = "en") -> str:
 
 
 def tab_query(step: lessons.Step, role: str) -> str:
-    """The link that opens a step's own tab with the step's inputs (and computes it: run=1)."""
+    """The link that opens a step's own tab (and sub-tab: `view`) with the step's inputs and computes it (run=1)."""
     inputs = dict(step.inputs[role])
     if step.kind == "vram":  # the calculator's form: the last form of the step, on its hardware
         inputs = {**inputs["forms"][-1], "hardware": inputs["hardware"]}
     if step.kind == "chat_loop":
         inputs = {"message": inputs["message"]}
     values = {RENAMED.get(k, k): v for k, v in inputs.items()}
-    return query(step.tab, values, model=lessons.model_for(role), run=True)
+    return query(step.tab, values, view=step.view, model=lessons.model_for(role), run=True)

@@ -128,7 +128,7 @@ def merge_view(ctx: TabContext, v: SimpleNamespace) -> None:
             allow_custom_value=True,
         )
     v.merge_run = tr.make(gr.Button, i18n={"value": "edit_merge.merge_run"}, variant="primary")
-    v.merge_summary = tr.make(gr.Markdown, i18n={"label": "edit_merge.summary"})
+    v.merge_summary = tr.make(gr.Markdown, i18n={"label": "edit_merge.summary"}, elem_id="merge-summary")
     v.curve_chart = tr.make(gr.Plot, i18n={"label": "edit_merge.curve_chart"}, elem_id="merge-curve")
     v.merge_code, v.merge_json = _outputs(ctx, "merge")
 

@@ -55,8 +55,9 @@ def shown(record: dict[str, Any]) -> tuple[Any, ...]:
 
 def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | None = None) -> Iterator[tuple]:
     """Run one lesson step on the model of `lang`'s lesson and reveal it: yields (plot, html, summary, reveal,
-    JSON) as the result arrives (a chat step streams its reply), the last with the JSON result {step, model,
-    inputs, prediction, result, held: {claim: bool}, all_held}. `prediction`: an option value or a number."""
+    JSON) as the result arrives (a chat step streams its reply, a fine-tune its loss), the last with the JSON
+    result {step, model, inputs, prediction, result, held: {claim: bool}, all_held}. `prediction`: an option
+    value or a number."""
     chosen = lessons.get_step(step)
     role = lessons.role_for(lang)
     if role not in chosen.roles:
@@ -83,6 +84,13 @@ def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | 
                 )
                 yield gr.update(visible=False), "", partial, "", {}, runs or {}
             out = lesson_runs.Outcome(gen, lesson_runs.chat_result(prompt, gen, inputs))
+        elif chosen.kind in lesson_runs.STREAMED:  # editing: the first results (loss per step, next token) at once
+            for item in lesson_runs.stream(chosen, role, lm):
+                if isinstance(item, lesson_runs.Outcome):
+                    out = item
+                    break
+                fig, html = lesson_visuals.progress(item, lang)
+                yield gr.update(value=fig, visible=True), html, "", "", {}, runs or {}
         else:
             out = lesson_runs.run(chosen, role, lm)
         fig, html = lesson_visuals.visuals(chosen, out, lm, lang)

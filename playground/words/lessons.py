@@ -1,11 +1,12 @@
 """Words of the Lessons tab: step titles, questions, options, claims and reveals (from the string tables in
-lesson_text_a/b), the page's own labels, and the short worded summary of a step's result.
+lesson_text_a/b/c/d), the page's own labels, and the short worded summary of a step's result.
 
 Not here: the steps (playground.core.lessons), running them (lesson_runs), components (playground.tabs).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playground.core import lessons
@@ -14,8 +15,9 @@ from playground.i18n import register, t
 from playground.words.lesson_text_a import TEXT as TEXT_A
 from playground.words.lesson_text_b import TEXT as TEXT_B
 from playground.words.lesson_text_c import TEXT as TEXT_C
+from playground.words.lesson_text_d import TEXT as TEXT_D
 
-TEXTS = TEXT_A | TEXT_B | TEXT_C
+TEXTS = TEXT_A | TEXT_B | TEXT_C | TEXT_D
 register({f"lessons.{step}.{field}": words for step, d in TEXTS.items() for field, words in d.items()})
 register(
     {
@@ -62,6 +64,12 @@ register(
         "lessons.chapter.lens": ("Hidden states", "隱藏狀態", "隐藏状态"),
         "lessons.chapter.memory": ("Memory", "記憶體", "显存与内存"),
         "lessons.chapter.tools": ("Tools", "工具", "工具"),
+        "lessons.chapter.edit": ("Editing and merging", "編輯與合併", "编辑与合并"),
+        "lessons.s.concept": (
+            "p(“{word}”): {before} → **{after}**",
+            "p(「{word}」)：{before} → **{after}**",
+            "p(“{word}”)：{before} → **{after}**",
+        ),
         "lessons.s.tokens": (
             "{count} tokens, {characters} characters",
             "{count} 個詞元，{characters} 個字元",
@@ -205,6 +213,16 @@ def reveal(step: lessons.Step, held: dict[str, bool], given: Any, result: dict[s
         for code, ok in held.items()
     )
     return f"{head}\n\n**{t('lessons.claims', lang)}**\n\n{claims}\n\n{t(f'lessons.{step.id}.reveal', lang)}"
+
+
+def concept_line(word: str, before: float, after: float, lang: str = "en", html: bool = False) -> str:
+    """p(" loved"): 0.0012 → **0.0245** (a steering step's followed word, plain and steered; <b> for HTML)."""
+
+    def shown(p: float) -> str:
+        return f"{p:.4f}" if p >= 1e-4 else f"{p:.1e}"
+
+    line = t("lessons.s.concept", lang, word=word, before=shown(before), after=shown(after))
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", line) if html else line
 
 
 def _pct(p: float) -> str:

@@ -34,7 +34,18 @@ def _check(step: lessons.Step, role: str, lm: Any) -> dict[str, Any]:
 
 
 def test_the_steps_follow_the_tutorial_in_order():
-    assert lessons.CHAPTERS == ("tokens", "next", "chat", "loop", "inside", "embeddings", "lens", "memory", "tools")
+    assert lessons.CHAPTERS == (
+        "tokens",
+        "next",
+        "chat",
+        "loop",
+        "inside",
+        "embeddings",
+        "lens",
+        "memory",
+        "tools",
+        "edit",
+    )
     assert len({s.id for s in lessons.STEPS}) == len(lessons.STEPS)
 
 
@@ -79,8 +90,9 @@ def test_a_number_prediction_counts_within_its_tolerance():
 # ----------------------------------------------------------------------- the claims on the models
 
 
-# Steps that decode a long reply or run the tool loop take seconds: they run in the `model` tier.
-DECODING = {"chat.homemade", "tools.loop"}
+# Steps that decode a long reply, run the tool loop, steer (two greedy continuations) or fine-tune take
+# seconds: they run in the `model` tier.
+DECODING = {"chat.homemade", "tools.loop", "edit.steer_zero", "edit.steer_love", "edit.finetune", "edit.merge"}
 
 
 @pytest.mark.parametrize(
@@ -125,3 +137,40 @@ def test_the_tools_steps_numbers_and_links_on_the_default_model(lm):
         "&assistant=%7B%22name%22%3A+%22calculator%22%2C+%22arguments%22%3A+%7B%22expression%22%3A+%221234+%2A+5678%22%7D%7D"
         "&max_new_tokens=16"
     )
+
+
+def test_the_editing_steps_run_the_edit_tabs_defaults_and_link_to_their_sub_tab():
+    """The steering steps use the Steering sub-tab's defaults (strength 0 and its default 2), the fine-tune and
+    merge steps the Fine-tune sub-tab's; each step's tab link names its sub-tab."""
+    from playground.core import finetune, links
+
+    steer = [lessons.get_step(s) for s in ("edit.steer_zero", "edit.steer_love")]
+    assert [s.inputs["en"]["strength"] for s in steer] == [0.0, 2.0]
+    tune = lessons.get_step("edit.finetune").inputs["zh"]
+    assert (tune["fact_prompt"], tune["fact_answer"]) == finetune.FACT and tune["steps"] == finetune.DEFAULT_STEPS
+    assert links.tab_query(lessons.get_step("edit.merge"), "en") == (
+        "?tab=edit_merge&view=edit-merge&model=SmolLM2-135M-Instruct&run=1&kind=adapter&alpha=0.5"
+        "&fact_prompt=The+capital+of+Atlantis+is&fact_answer=+Zorbin&control_prompt=The+capital+of+France+is"
+        "&control_answer=+Paris&steps=16&lr=0.0002&rank=8&seed=0"
+    )
+    zero = links.tab_query(steer[0], "zh")
+    assert "view=edit-steer" in zero and zero.endswith("&new_tokens=12&strength=0")
+
+
+@pytest.mark.slow
+def test_the_merge_step_reuses_the_fine_tune_and_streams_its_progress_first(lm):
+    """Fine-tune streams one Progress per step before its result; the merge step then trains nothing (the kept
+    fine-tune), and its alpha-0 point is the base model's p(fact) read directly."""
+    from playground.core import finetune, lesson_edit
+
+    lesson_edit.FINETUNES.clear()
+    items = list(lesson_runs.stream(lessons.get_step("edit.finetune"), "en", lm))
+    assert [type(x).__name__ for x in items] == ["Progress"] * 16 + ["Outcome"]
+    assert [p.step.step for p in items[:-1]] == list(range(1, 17))
+    merged = list(lesson_runs.stream(lessons.get_step("edit.merge"), "en", lm))
+    assert [type(x).__name__ for x in merged] == ["Progress", "Outcome"]  # the kept fine-tune's last step
+    assert merged[0].losses == tuple(items[-1].result["losses"])
+    r = merged[-1].result
+    base = finetune.answer_prob(lm.model, lm.tokenizer, finetune.probe(lm.tokenizer, *finetune.FACT), "cpu").p
+    assert r["curve"][2] == {"alpha": 0.0, "fact": base, "control": r["curve"][2]["control"]}
+    assert r["alpha"] == 0.5 and r["finetune"]["fact"] == items[-1].result["fact"]

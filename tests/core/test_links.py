@@ -102,7 +102,66 @@ def test_every_step_has_a_link_to_itself_and_one_to_its_tab():
         assert core.step_query(step.id, "zh-Hans") == f"?tab=lessons&lang=zh-Hans&step={step.id}"
         for role in step.roles:
             q = core.tab_query(step, role)
-            assert q.startswith(f"?tab={step.tab}&model=") and "run=1" in q
+            view = f"view={step.view}&" if step.view else ""
+            assert q.startswith(f"?tab={step.tab}&{view}model=") and "run=1" in q
     chat = core.tab_query(lessons.get_step("chat.homemade"), "en")
     assert "message=What+is+the+capital+of+France%3F" in chat and "mode=homemade" in chat
     assert "max_new_tokens=64" in chat
+
+
+# ----------------------------------------------------------------------- sub-tabs (`view`)
+
+VIEWS = {"edit_merge": ("edit-steer", "edit-finetune", "edit-merge")}
+EDIT = {
+    "edit_merge": {"alpha": core.Field("number", -1, 2), "kind": core.Field("choice", choices=("adapter", "models"))}
+}
+
+
+def _parse_views(q: str) -> core.Parsed:
+    from urllib.parse import parse_qsl
+
+    return core.parse(dict(parse_qsl(q.lstrip("?"), keep_blank_values=True)), {**FIELDS, **EDIT}, MODELS, VIEWS)
+
+
+def test_a_link_names_a_sub_tab_and_reads_back():
+    q = core.query("edit_merge", {"kind": "adapter", "alpha": 0.5}, view="edit-merge", run=True)
+    assert q == "?tab=edit_merge&view=edit-merge&run=1&kind=adapter&alpha=0.5"
+    p = _parse_views(q)
+    assert (p.tab, p.view, p.run, p.values, p.ignored) == (
+        "edit_merge",
+        "edit-merge",
+        True,
+        {"kind": "adapter", "alpha": 0.5},
+        (),
+    )
+
+
+def test_an_old_link_without_a_view_still_opens_its_tab():
+    p = _parse_views("?tab=edit_merge&alpha=1&run=1")
+    assert (p.tab, p.view, p.values, p.ignored) == ("edit_merge", None, {"alpha": 1.0}, ())
+    assert _parse("?tab=neighbors&word=apple").view is None  # parse without views: as before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?tab=edit_merge&view=edit-nope",
+        "?tab=edit_merge&view=<script>alert(1)</script>",
+        "?tab=neighbors&view=edit-merge",  # another tab's sub-tab
+        "?view=edit-merge",  # no tab
+        "?tab=edit_merge&view=",
+    ],
+)
+def test_an_unknown_sub_tab_is_ignored_with_a_note(query):
+    p = _parse_views(query)
+    assert p.view is None and ("view", "invalid") in p.ignored
+
+
+def test_the_editing_steps_link_their_sub_tab():
+    for step in lessons.STEPS:
+        q = core.tab_query(step, step.roles[0])
+        assert ("&view=" in q) == (step.view is not None), step.id
+        if step.view:
+            p = _parse_views(q.split("&model=")[0] + "&run=1")
+            assert (p.tab, p.view, p.run) == ("edit_merge", step.view, True)
+    assert core.BEFORE["merge"] == ("finetune", "kind", "adapter")
