@@ -24,8 +24,9 @@ def _label(hit: dict[str, Any]) -> str:
 
 
 def scores_chart(result: dict[str, Any], lang: str = "en") -> go.Figure:
-    """Horizontal bars of the retrieved chunks' cosine similarity, best at the top; the right topic in blue."""
-    hits = list(reversed(result["hits"]))
+    """Horizontal bars of the ranked chunks' cosine similarity, best at the top; the right topic in blue, the
+    chunks left out of the prompt faded."""
+    hits = list(reversed(result.get("ranking") or result["hits"]))
     topic = (result.get("fact") or {}).get("topic")
     fig = go.Figure(
         go.Bar(
@@ -33,13 +34,15 @@ def scores_chart(result: dict[str, Any], lang: str = "en") -> go.Figure:
             y=[_label(h) for h in hits],
             orientation="h",
             marker_color=[BLUE if h["topic"] == topic else GREY for h in hits],
+            marker_opacity=[1.0 if h.get("in_prompt", True) else 0.35 for h in hits],
             hovertext=[h["text"] for h in hits],
             hovertemplate="%{hovertext}<br>cosine %{x:.4f}<extra></extra>",
         )
     )
     fig.update_xaxes(title_text=t("tools_rag.score_axis", lang))
     fig.update_yaxes(automargin=True)
-    return titled_layout(fig, t("tools_rag.scores_title", lang), 140 + 48 * len(hits))
+    title = t("tools_rag.scores_title", lang, k=len(result["hits"]))
+    return titled_layout(fig, title, 140 + 48 * len(hits))
 
 
 def fact_chart(result: dict[str, Any], lang: str = "en") -> go.Figure:

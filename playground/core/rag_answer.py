@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class RagAnswer:
     question: str
-    hits: list[rag.Hit]
+    hits: list[rag.Hit]  # the chunks in the prompt: the first k of the ranking
+    ranking: list[rag.Hit]  # the best max(k, rag.RANKED) chunks, best first
     layer: int
     augmented: chat.Prompt
     plain: chat.Prompt
@@ -44,14 +45,15 @@ def _joint(pieces: list[tuple[str, float]]) -> float:
     return p
 
 
-def answer(lm: LoadedModel, question: str, k: int = 3, max_new_tokens: int = 48) -> RagAnswer:
-    """Retrieve k chunks for `question`, then a greedy answer with them in the prompt and one without."""
+def answer(lm: LoadedModel, question: str, k: int = rag.DEFAULT_K, max_new_tokens: int = 48) -> RagAnswer:
+    """Rank the chunks for `question`, then a greedy answer with the best k in the prompt, and one without."""
     question = check_text(question, "the question").strip()
     k = rag.check_k(k)
     t0 = time.perf_counter()
     rag.index(lm)  # the chunk embeddings: computed on this model's first request, cached after
     t1 = time.perf_counter()
-    hits = rag.retrieve(lm, question, k)
+    ranking = rag.retrieve(lm, question, max(k, rag.RANKED))
+    hits = ranking[:k]
     seconds = time.perf_counter() - t1
     augmented = rag.augmented_prompt(lm.tokenizer, question, hits)
     plain = chat.build_prompt(lm.tokenizer, question)
@@ -64,6 +66,7 @@ def answer(lm: LoadedModel, question: str, k: int = 3, max_new_tokens: int = 48)
     return RagAnswer(
         question,
         hits,
+        ranking,
         rag.layer_index(lm),
         augmented,
         plain,
@@ -77,11 +80,15 @@ def answer(lm: LoadedModel, question: str, k: int = 3, max_new_tokens: int = 48)
     )
 
 
+def _hit(h: rag.Hit) -> dict[str, Any]:
+    return {"id": h.chunk.id, "topic": h.chunk.topic, "lang": h.chunk.lang, "text": h.chunk.text, "score": h.score}
+
+
 def rag_json(r: RagAnswer, lm: LoadedModel) -> dict[str, Any]:
-    """{question, hits: [{id, topic, lang, text, score}], layer, n_layers, n_chunks, retrieval_ms, index_ms,
-    augmented_prompt, answer_with, answer_without, tokens_with, tokens_without, seconds_with, seconds_without,
-    fact}; fact is None
-    or {topic, stem, fact, with: [[piece, p]], without: [...], p_with, p_without} (p: the whole fact's tokens)."""
+    """{question, hits: [{id, topic, lang, text, score}] (in the prompt), ranking: [{..., in_prompt}], layer,
+    n_layers, n_chunks, retrieval_ms, index_ms, augmented_prompt, answer_with, answer_without, tokens_with,
+    tokens_without, seconds_with, seconds_without, fact}; fact is None or {topic, stem, fact, with: [[piece, p]],
+    without: [...], p_with, p_without} (p: the whole fact's tokens)."""
     fact = None
     if r.labelled is not None:
         fact = {
@@ -96,10 +103,8 @@ def rag_json(r: RagAnswer, lm: LoadedModel) -> dict[str, Any]:
     return {
         "model": lm.name,
         "question": r.question,
-        "hits": [
-            {"id": h.chunk.id, "topic": h.chunk.topic, "lang": h.chunk.lang, "text": h.chunk.text, "score": h.score}
-            for h in r.hits
-        ],
+        "hits": [_hit(h) for h in r.hits],
+        "ranking": [_hit(h) | {"in_prompt": i < len(r.hits)} for i, h in enumerate(r.ranking)],
         "layer": r.layer,
         "n_layers": lm.model.config.num_hidden_layers,
         "n_chunks": len(rag.corpus()[0]),

@@ -81,8 +81,8 @@ def tool_chat(
         yield words.steps(result["steps"], lang), tool_loop.code_for(lm.source.model_id, r.prompt, message), result
 
 
-def rag(model: str, question: str, k: float = 3, max_new_tokens: float = 48, lang: str = "en") -> tuple[Any, ...]:
-    """Retrieve k chunks, answer with them and without, score the key fact of a labelled question both ways.
+def rag(model: str, question: str, k: float = 1, max_new_tokens: float = 48, lang: str = "en") -> tuple[Any, ...]:
+    """Rank the chunks, answer with the best k in the prompt and without, score a labelled question's key fact.
 
     Returns the summary, the score chart, the fact chart, both answers, the augmented prompt view, the code and
     the JSON (playground.core.rag_answer.rag_json)."""

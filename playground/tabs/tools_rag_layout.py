@@ -99,7 +99,13 @@ def layout(ctx: TabContext) -> ToolsRagUI:
         with gr.Row(equal_height=True):
             question = tr.make(gr.Textbox, i18n={"label": "tools_rag.question"}, value=rag.corpus()[1][4].q, scale=4)
             k = tr.make(
-                gr.Slider, i18n={"label": "tools_rag.k"}, minimum=1, maximum=rag.MAX_K, step=1, value=3, scale=2
+                gr.Slider,
+                i18n={"label": "tools_rag.k"},
+                minimum=1,
+                maximum=rag.MAX_K,
+                step=1,
+                value=rag.DEFAULT_K,
+                scale=2,
             )
             ask = tr.make(gr.Button, i18n={"value": "tools_rag.ask"}, variant="primary", scale=1)
         model_examples(

@@ -56,7 +56,7 @@ register(
         "tools_rag.without_tools": ("Prompt without tools", "沒有工具的提示", "没有工具的提示"),
         "tools_rag.steps": ("The loop, step by step", "迴圈的每一步", "循环的每一步"),
         "tools_rag.question": ("Question", "問題", "问题"),
-        "tools_rag.k": ("Chunks to retrieve (k)", "取回的段落數（k）", "取回的段落数（k）"),
+        "tools_rag.k": ("Chunks in the prompt (k)", "放進提示的段落數（k）", "放进提示的段落数（k）"),
         "tools_rag.ask": ("Retrieve and answer", "檢索並回答", "检索并回答"),
         "tools_rag.rag_summary": ("Retrieval", "檢索結果", "检索结果"),
         "tools_rag.scores": ("Cosine similarity of the chunks", "段落的餘弦相似度", "段落的余弦相似度"),
@@ -165,8 +165,13 @@ register(
             "⚠️ 正確主題（{topic}）不是第一名（第 {rank} 名）。",
             "⚠️ 正确主题（{topic}）不是第一名（第 {rank} 名）。",
         ),
+        "tools_rag.left_out": (
+            "⚠️ the right topic ({topic}) ranks {rank}: not in the prompt (k = {k}).",
+            "⚠️ 正確主題（{topic}）排第 {rank} 名，沒有放進提示（k = {k}）。",
+            "⚠️ 正确主题（{topic}）排第 {rank} 名，没有放进提示（k = {k}）。",
+        ),
         "tools_rag.miss": (
-            "❌ the right topic ({topic}) is not among the retrieved chunks.",
+            "❌ the right topic ({topic}) is not among the best chunks.",
             "❌ 取回的段落裡沒有正確主題（{topic}）。",
             "❌ 取回的段落里没有正确主题（{topic}）。",
         ),
@@ -185,7 +190,11 @@ register(
         "tools_rag.without": ("without retrieval", "沒有檢索", "没有检索"),
         "tools_rag.p_axis": ("probability", "機率", "概率"),
         "tools_rag.fact_title": ("p of each token of '{fact}'", "「{fact}」每個詞元的機率", "“{fact}”每个词元的概率"),
-        "tools_rag.scores_title": ("Retrieved chunks", "取回的段落", "取回的段落"),
+        "tools_rag.scores_title": (
+            "The best chunks (the first {k} go into the prompt; the others are faded)",
+            "最相近的段落（前 {k} 個放進提示；其餘為淡色）",
+            "最相近的段落（前 {k} 个放进提示；其余为淡色）",
+        ),
     }
 )
 
@@ -258,12 +267,14 @@ def rag_summary(result: dict[str, Any], lang: str = "en") -> str:
     if fact is None:
         lines.append(t("tools_rag.no_fact", lang))
         return "\n\n".join(lines)
-    topics = [h["topic"] for h in r["hits"]]
+    topics = [h["topic"] for h in r.get("ranking") or r["hits"]]
     topic = fact["topic"]
     if topics and topics[0] == topic:
         lines.append(t("tools_rag.hit", lang, topic=topic))
-    elif topic in topics:
+    elif topic in topics[: len(r["hits"])]:
         lines.append(t("tools_rag.hit_lower", lang, topic=topic, rank=topics.index(topic) + 1))
+    elif topic in topics:
+        lines.append(t("tools_rag.left_out", lang, topic=topic, rank=topics.index(topic) + 1, k=len(r["hits"])))
     else:
         lines.append(t("tools_rag.miss", lang, topic=topic))
     lines.append(

@@ -77,7 +77,7 @@ def test_the_chunk_embeddings_are_cached_per_model(lm):
 
 @pytest.mark.parametrize("k", [0, 9, 2.5, "x"])
 def test_k_is_checked(lm, k):
-    with pytest.raises(InputError, match="Chunks to retrieve"):
+    with pytest.raises(InputError, match="Chunks in the prompt"):
         rag.retrieve(lm, "capital?", k)
 
 
@@ -105,6 +105,20 @@ def test_retrieval_raises_the_key_facts_probability(lm):
     assert j["hits"][0]["topic"] == "university" and "University of Tavrin" in j["augmented_prompt"]
     assert j["fact"]["p_with"] > 10 * j["fact"]["p_without"]
     assert j["tokens_with"] <= 8 and j["answer_without"] == r.without.text.strip()
+
+
+@pytest.mark.slow
+def test_by_default_the_best_chunk_goes_into_the_prompt_and_five_are_ranked(lm):
+    r = rag_answer.answer(lm, "What is the national bird of Quellmark?", max_new_tokens=1)
+    j = rag_answer.rag_json(r, lm)
+    best = rag.retrieve(lm, "What is the national bird of Quellmark?", 5)
+    assert rag.DEFAULT_K == 1 and [h["id"] for h in j["ranking"]] == [h.chunk.id for h in best]
+    assert [h["in_prompt"] for h in j["ranking"]] == [True, False, False, False, False]
+    assert [h["id"] for h in j["hits"]] == [best[0].chunk.id] and best[0].chunk.text in j["augmented_prompt"]
+    assert best[1].chunk.text not in j["augmented_prompt"]
+    # k past RANKED: the ranking is the prompt's chunks, all of them in it.
+    wide = rag_answer.rag_json(rag_answer.answer(lm, "What is the national bird of Quellmark?", 6, 1), lm)
+    assert len(wide["ranking"]) == len(wide["hits"]) == 6 and all(h["in_prompt"] for h in wide["ranking"])
 
 
 def test_states_at_a_layer_equal_the_full_pass_and_leave_the_shared_model_as_it_was(lm):
