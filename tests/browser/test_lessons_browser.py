@@ -147,3 +147,25 @@ def test_a_vram_link_round_trips_its_form_and_verdict(open_page):
     fresh = open_page(link[link.index("?") :])
     fresh.locator("#vram-chart .js-plotly-plot").wait_for()
     assert fresh.locator("#vram-chart").inner_text() == chart
+
+
+@pytest.mark.slow
+def test_a_merge_link_opens_the_merge_sub_tab_runs_it_and_copies_back(open_page):
+    """A link naming the Edit & Merge tab's Merge sub-tab selects it, sets its inputs and, with run=1, runs the
+    merge (after the fine-tune it needs: a fresh page has no adapter); Copy link there writes the sub-tab."""
+    pg = open_page("?tab=edit_merge&view=edit-merge&kind=adapter&alpha=0.5&steps=4&run=1")
+    pg.locator("#merge-curve .js-plotly-plot").wait_for(timeout=300_000)
+    assert pg.get_by_role("tab", name="Merge", exact=True).get_attribute("aria-selected") == "true"
+    assert pg.get_by_role("tab", name="Steering", exact=True).get_attribute("aria-selected") == "false"
+    assert "alpha = 0.5" in pg.locator("#merge-summary").inner_text()
+    pg.get_by_role("button", name="Copy link").click()
+    pg.wait_for_function("document.querySelector('#link-box textarea, #link-box input').value.includes('?tab=')")
+    link = pg.locator("#link-box textarea, #link-box input").first.input_value()
+    assert "tab=edit_merge" in link and "view=edit-merge" in link and "alpha=0.5" in link and "&prompt=" not in link
+
+
+def test_an_editing_step_links_its_sub_tab(open_page):
+    pg = open_page("?tab=lessons&step=edit.merge")
+    pg.locator("#lesson-intro").get_by_text("Merging: halfway between").wait_for()
+    href = pg.locator("#lesson-links a").first.get_attribute("href")
+    assert href.startswith("?tab=edit_merge&view=edit-merge&") and "alpha=0.5" in href and "run=1" in href
