@@ -191,9 +191,9 @@ register(
         "tools_rag.p_axis": ("probability", "機率", "概率"),
         "tools_rag.fact_title": ("p of each token of '{fact}'", "「{fact}」每個詞元的機率", "“{fact}”每个词元的概率"),
         "tools_rag.scores_title": (
-            "The best chunks (the first {k} go into the prompt; the others are faded)",
-            "最相近的段落（前 {k} 個放進提示；其餘為淡色）",
-            "最相近的段落（前 {k} 个放进提示；其余为淡色）",
+            "Best chunks · {k} in the prompt",
+            "最相近的段落 · {k} 個在提示中",
+            "最相近的段落 · {k} 个在提示中",
         ),
     }
 )
