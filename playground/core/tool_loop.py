@@ -89,10 +89,14 @@ class ToolPrompt:
 
 
 def _added(a: str, b: str) -> str:
-    """The text `a` has where `b` has not: 'xABy', 'xy' -> 'AB' (common prefix and suffix taken off)."""
+    """The text `a` has where `b` has not: 'xABy', 'xy' -> 'AB' (common prefix and suffix taken off). A
+    difference that starts inside a line is shown from the line's start: the fallback system prompt replaces
+    "You are a helpful AI assistant..." with "You can call these tools...", which would read "can call ..."."""
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
+    if a[start : start + 1] != "\n":
+        start = a.rfind("\n", 0, start) + 1  # 0 when there is no line break before it
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1

@@ -195,6 +195,7 @@ def test_a_template_without_tools_gets_the_fallback(tokenizer):
     messages = [{"role": "system", "content": tp.system}, {"role": "user", "content": "What is 17 * 23?"}]
     assert tp.with_tools.text == tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     assert json.dumps(SCHEMAS[0]["function"]) in tp.added
+    assert tp.added.startswith("You can call these tools.")  # from the line's start, not "can call"
     assert tp.added_tokens == tp.with_tools.n_tokens - tp.without.n_tokens > 50
 
 
