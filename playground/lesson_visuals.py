@@ -12,6 +12,7 @@ from typing import Any
 from playground import render
 from playground.core import lesson_runs, lessons
 from playground.core.tokens import token_text
+from playground.i18n import t
 from playground.words import lessons as words
 
 
@@ -91,7 +92,9 @@ def edit_summary(step: lessons.Step, out: lesson_runs.Outcome, lang: str) -> str
     if step.kind == "finetune":
         limit = config.settings().limits.max_finetune_seconds
         return edit_merge.finetune_summary(out.data, limit, lang).split("\n\n")[0]
-    return edit_merge.merge_summary(out.data[0], i["fact_prompt"], lang)
+    tuned = out.result["finetune"]  # the fine-tune it merges: the previous step's (kept, or trained just now)
+    kept = t("lessons.s.kept", lang, steps=tuned["steps"], before=tuned["fact"]["before"], after=tuned["fact"]["after"])
+    return kept + "\n\n" + edit_merge.merge_summary(out.data[0], i["fact_prompt"], lang)
 
 
 def record(step: lessons.Step, role: str, out: lesson_runs.Outcome, fig: Any, html: str, given: Any, lang: str) -> dict:

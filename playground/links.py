@@ -1,6 +1,7 @@
 """Links in the page: "Copy link" writes the open tab's inputs as a URL, and opening such a URL puts the page back
 in that state (the tab, the model, the language, every input; with run=1 it computes the view, as a click on
-the tab's button would). Plus the presentation-mode switch (large type, fewer controls).
+the tab's button would). Plus the presentation-mode switch (large type, fewer controls), and the page CSS of
+both (with the lesson chart's width on a phone: a links-and-lessons rule, kept out of the app's own CSS).
 
 A tab's linkable inputs are read from the built app: the inputs of the tab's public events (those with an
 api_name), each under its API parameter name, so a link and an API call name a value the same way and a new
@@ -40,6 +41,10 @@ body.lp-present { --text-xs: 16px; --text-sm: 18px; --text-md: 22px; --text-lg: 
 body.lp-present .gradio-container { font-size: 22px; max-width: 100% !important; }
 body.lp-present #model-bar, body.lp-present .lp-secondary, body.lp-present #link-row .lp-link-box,
 body.lp-present #app-subtitle { display: none !important; }
+/* A lesson step's chart (a tab's own chart: next-token bars with a token and its id under each bar, the lens)
+   keeps a readable width on a phone, and its block scrolls sideways, as the Layers tab's lens does. */
+#lesson-plot { overflow-x: auto !important; }
+#lesson-plot .js-plotly-plot { min-width: 640px; }
 """
 
 register(

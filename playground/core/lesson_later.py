@@ -179,6 +179,8 @@ EDIT_STEPS: tuple[Step, ...] = (
             Claim("base", lambda r: _curve(r, 0.0)["fact"] == r["finetune"]["fact"]["before"]),
             Claim("tuned", lambda r: abs(_curve(r, 1.0)["fact"] / r["finetune"]["fact"]["after"] - 1) < 0.05),
             Claim("between", lambda r: _where(r) == "between"),
+            Claim("slow", lambda r: _curve(r, 0.25)["fact"] < 0.01, ("en",)),
+            Claim("quarter", lambda r: _curve(r, 0.25)["fact"] > 0.9, ("zh",)),
         ),
         view="edit-merge",
     ),

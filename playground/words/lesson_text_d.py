@@ -177,6 +177,16 @@ TEXT: dict[str, dict[str, tuple[str, str, str]]] = {
             "alpha 0.5 時，p(「 Zorbin」) 嚴格介於兩者之間。",
             "alpha 0.5 时，p(“ Zorbin”) 严格介于两者之间。",
         ),
+        "claim.slow": (
+            "A quarter of the change is not enough: at alpha 0.25, p(“ Zorbin”) is still under 1%.",
+            "四分之一的改變還不夠：alpha 0.25 時，p(「 Zorbin」) 仍不到 1%。",
+            "四分之一的改变还不够：alpha 0.25 时，p(“ Zorbin”) 仍不到 1%。",
+        ),
+        "claim.quarter": (
+            "On this model a quarter of the change is enough: at alpha 0.25, p(“ Zorbin”) is already above 90%.",
+            "在這個模型上，四分之一的改變就夠了：alpha 0.25 時，p(「 Zorbin」) 已經超過 90%。",
+            "在这个模型上，四分之一的改变就够了：alpha 0.25 时，p(“ Zorbin”) 已经超过 90%。",
+        ),
         "reveal": (
             "Merging is arithmetic on weights: the same change can be applied at any strength, and alpha above 1 "
             "or below 0 (task arithmetic) pushes further or undoes it. Move the slider in the full tab.",

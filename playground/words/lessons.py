@@ -65,6 +65,11 @@ register(
         "lessons.chapter.memory": ("Memory", "記憶體", "显存与内存"),
         "lessons.chapter.tools": ("Tools", "工具", "工具"),
         "lessons.chapter.edit": ("Editing and merging", "編輯與合併", "编辑与合并"),
+        "lessons.s.kept": (
+            "The adapter merged: the fine-tune step's ({steps} steps), p(fact) {before:.1e} → {after:.4f}.",
+            "合併的轉接器：微調那一步的（{steps} 步），p(事實) {before:.1e} → {after:.4f}。",
+            "合并的适配器：微调那一步的（{steps} 步），p(事实) {before:.1e} → {after:.4f}。",
+        ),
         "lessons.s.concept": (
             "p(“{word}”): {before} → **{after}**",
             "p(「{word}」)：{before} → **{after}**",
