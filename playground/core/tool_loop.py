@@ -143,16 +143,9 @@ def _reply(kind: str, gen: Generation) -> LoopStep:
     return LoopStep(kind, True, {"text": text, "new_tokens": gen.new_tokens, "finish_reason": gen.finish_reason})
 
 
-def run_loop(
-    lm: LoadedModel,
-    message: str,
-    names: list[str] | None = None,
-    assistant: str = "",
-    max_new_tokens: int = 64,
-    now: datetime | None = None,
-) -> LoopResult:
-    """One round of the loop with greedy replies of at most `max_new_tokens`: the last of iter_loop's results."""
-    *_, last = iter_loop(lm, message, names, assistant, max_new_tokens, now)
+def run_loop(lm: LoadedModel, message: str, *args: Any, **kwargs: Any) -> LoopResult:
+    """One round of the loop, whole: the last of iter_loop's results (the same parameters)."""
+    *_, last = iter_loop(lm, message, *args, **kwargs)
     return last
 
 
