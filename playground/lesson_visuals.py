@@ -60,6 +60,15 @@ def visuals(step: lessons.Step, out: lesson_runs.Outcome, lm: Any, lang: str) ->
 
 
 EDIT = ("steer", "finetune", "merge")
+WIDE = "lp-wide"  # the class of a chart that keeps a readable width on a phone (CSS in playground.links)
+
+
+def classes(fig: Any) -> list[str]:
+    """[WIDE] for a chart of bars or a heatmap (a label under every bar, a token in every cell: too narrow to read
+    on a phone otherwise), [] for the rest (lines fit any width). `fig`: a Plotly figure, its JSON, or None."""
+    data = (fig.get("data") if isinstance(fig, dict) else getattr(fig, "data", None)) or []
+    kinds = {(t.get("type") if isinstance(t, dict) else getattr(t, "type", None)) for t in data}
+    return [WIDE] if kinds & {"bar", "heatmap"} else []
 
 
 def progress(p: Any, lang: str) -> tuple[Any, str]:

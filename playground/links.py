@@ -41,10 +41,11 @@ body.lp-present { --text-xs: 16px; --text-sm: 18px; --text-md: 22px; --text-lg: 
 body.lp-present .gradio-container { font-size: 22px; max-width: 100% !important; }
 body.lp-present #model-bar, body.lp-present .lp-secondary, body.lp-present #link-row .lp-link-box,
 body.lp-present #app-subtitle { display: none !important; }
-/* A lesson step's chart (a tab's own chart: next-token bars with a token and its id under each bar, the lens)
-   keeps a readable width on a phone, and its block scrolls sideways, as the Layers tab's lens does. */
-#lesson-plot { overflow-x: auto !important; }
-#lesson-plot .js-plotly-plot { min-width: 640px; }
+/* A lesson step's chart of bars or a heatmap (a tab's own chart: a token and its id under each bar, a token in
+   every cell; class lp-wide, see playground.lesson_visuals) keeps a readable width on a phone, and its block
+   scrolls sideways, as the Layers tab's lens does. Line charts fit any width. */
+#lesson-plot.lp-wide { overflow-x: auto !important; }
+#lesson-plot.lp-wide .js-plotly-plot { min-width: 640px; }
 """
 
 register(

@@ -22,8 +22,7 @@ from playground.i18n import t
 from playground.loader import get_loader
 from playground.words import lessons as words
 
-# The outputs of a shown step, in order: plot, html, summary, reveal, JSON result.
-EMPTY: tuple[Any, ...] = (gr.update(value=None, visible=False), "", "", "", {})
+EMPTY: tuple[Any, ...] = (gr.update(value=None, visible=False), "", "", "", {})  # plot, html, summary, reveal, JSON
 
 
 def lessons_api(lang: str = "en") -> dict[str, Any]:
@@ -50,14 +49,18 @@ def shown(record: dict[str, Any]) -> tuple[Any, ...]:
             fig = None
     result = {k: record[k] for k in ("step", "model", "inputs", "prediction", "result", "held")}
     result["all_held"] = all(record["held"].values())
-    return gr.update(value=fig, visible=fig is not None), record["html"], record["summary"], record["reveal"], result
+    return plot(fig), record["html"], record["summary"], record["reveal"], result
+
+
+def plot(fig: Any) -> Any:
+    """The chart's update: bars and heatmaps keep a readable width on a phone (lesson_visuals.WIDE)."""
+    return gr.update(value=fig, visible=fig is not None, elem_classes=lesson_visuals.classes(fig))
 
 
 def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | None = None) -> Iterator[tuple]:
-    """Run one lesson step on the model of `lang`'s lesson and reveal it: yields (plot, html, summary, reveal,
-    JSON) as the result arrives (a chat step streams its reply, a fine-tune its loss), the last with the JSON
-    result {step, model, inputs, prediction, result, held: {claim: bool}, all_held}. `prediction`: an option
-    value or a number."""
+    """Run one step on `lang`'s lesson model and reveal it: yields (plot, html, summary, reveal, JSON) as it arrives
+    (a chat reply, a fine-tune's loss stream), the last with the JSON result {step, model, inputs, prediction,
+    result, held: {claim: bool}, all_held}. `prediction`: an option value or a number."""
     chosen = lessons.get_step(step)
     role = lessons.role_for(lang)
     if role not in chosen.roles:
@@ -65,11 +68,8 @@ def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | 
     given: Any = (prediction or "").strip() or None
     inputs = lesson_runs.inputs_of(chosen, role)
     if chosen.kind in lesson_runs.NO_WEIGHTS | lesson_runs.TOKENIZER_ONLY:
-        holder = (
-            None
-            if chosen.kind in lesson_runs.NO_WEIGHTS
-            else lesson_runs.TokenizerOnly(get_loader().tokenizer(inputs["model"]))
-        )
+        tok = None if chosen.kind in lesson_runs.NO_WEIGHTS else get_loader().tokenizer(inputs["model"])
+        holder = None if tok is None else lesson_runs.TokenizerOnly(tok)
         out = lesson_runs.run(chosen, role, holder)  # type: ignore[arg-type]  # reads .tokenizer only
         fig, html = lesson_visuals.visuals(chosen, out, holder, lang)
         record = lesson_visuals.record(chosen, role, out, fig, html, given, lang)
@@ -90,7 +90,7 @@ def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | 
                     out = item
                     break
                 fig, html = lesson_visuals.progress(item, lang)
-                yield gr.update(value=fig, visible=True), html, "", "", {}, runs or {}
+                yield plot(fig), html, "", "", {}, runs or {}
         else:
             out = lesson_runs.run(chosen, role, lm)
         fig, html = lesson_visuals.visuals(chosen, out, lm, lang)
