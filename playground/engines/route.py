@@ -83,11 +83,15 @@ def start(
         )
     from playground.engines.served import ServedReply, server_for
 
-    if mode != "official":
-        raise InputError("A served model takes the conversation as messages in its own template: use mode official.")
     srv = server_for(server)
     name = (served_model or "").strip() or srv.model
     tok = _local_tokenizer(srv, name)
+    if tok is None and mode != "official":
+        raise InputError(
+            f"The {mode} template is rendered here with the model's tokenizer, and there is none for {name!r}: "
+            "use mode official (the server applies its own template), or name a catalog model as the server's "
+            "tokenizer in its settings."
+        )
     prompt: chat.Prompt | None = None
     if tok is not None:
         prompt = chat.fit_prompt(
@@ -97,7 +101,9 @@ def start(
     else:
         sys_msg = [{"role": "system", "content": system.strip()}] if (system or "").strip() else []
         messages = [*sys_msg, *chat.normalize_history(history), {"role": "user", "content": message}]
-    reply = ServedReply(sampling, server=srv, model=name, messages=messages)
+    # official: the messages, in the server's template; homemade / none: the text rendered here, continued as is.
+    raw = prompt.text if prompt is not None and mode != "official" else ""
+    reply = ServedReply(sampling, server=srv, model=name, messages=messages, prompt=raw)
     return EngineRun(engine, name, prompt, reply, tok, srv)
 
 
@@ -145,17 +151,19 @@ def code(run: EngineRun) -> str:
         knobs.update(top_k=s.top_k, top_p=s.top_p, seed=gen.seed)
     if run.server is not None:
         key = f"os.environ[{run.server.key_env!r}]" if run.server.key_env else "None"
+        raw = getattr(gen, "prompt", "")
+        asked, path = (("prompt", raw), "/completions") if raw else (("messages", messages), "/chat/completions")
+        answer = "['text']" if raw else "['message']['content']"
         return "\n".join(
             [
                 "import os",
                 "import httpx",
                 "",
-                f"body = {{'model': {run.model!r}, 'messages': {messages!r}, **{knobs!r}}}",
+                f"body = {{'model': {run.model!r}, {asked[0]!r}: {asked[1]!r}, **{knobs!r}}}",
                 f"key = {key}  # the API key, from the environment",
                 "headers = {'Authorization': f'Bearer {key}'} if key else {}",
-                f"r = httpx.post({run.server.url.rstrip('/') + '/chat/completions'!r}, json=body, headers=headers, "
-                "timeout=60)",
-                "print(r.json()['choices'][0]['message']['content'])",
+                f"r = httpx.post({run.server.url.rstrip('/') + path!r}, json=body, headers=headers, timeout=60)",
+                f"print(r.json()['choices'][0]{answer})",
             ]
         )
     path = getattr(gen, "path", "")

@@ -111,26 +111,43 @@ def _confidence(item: dict[str, Any]) -> tuple[str, float, tuple[tuple[str, floa
     return str(item.get("token", "")), math.exp(float(item.get("logprob", -math.inf))), alts
 
 
+def _scored(logprobs: dict[str, Any]) -> list[tuple[str, float, tuple[tuple[str, float], ...]]]:
+    """A chunk's logprobs -> [(token, p, alternatives)]: chat's {content: [...]} or completions' older
+    {tokens, token_logprobs, top_logprobs: [{token: logprob}]}."""
+    if "content" in logprobs:
+        return [_confidence(x) for x in logprobs.get("content") or ()]
+    rows = zip(logprobs.get("tokens") or (), logprobs.get("token_logprobs") or (), logprobs.get("top_logprobs") or ())
+    return [_confidence({"token": t, "logprob": lp, "top_logprobs": _pairs(top)}) for t, lp, top in rows]
+
+
+def _pairs(top: dict[str, float] | None) -> list[dict[str, Any]]:
+    ranked = sorted((top or {}).items(), key=lambda kv: -kv[1])
+    return [{"token": t, "logprob": lp} for t, lp in ranked]
+
+
 @dataclass
 class ServedReply(Decoding):
     """One reply of a served model: Steps whose token ids are -1 (the server sends text) and whose
-    alternatives are (text, p) pairs in `alternatives`."""
+    alternatives are (text, p) pairs in `alternatives`. With `messages` it asks /chat/completions (the server
+    applies the model's template); with a `prompt` text it asks /completions, which continues the text as it is
+    (the homemade and none templates, rendered here)."""
 
     server: config.Server = field(default_factory=lambda: config.Server("", ""))
     model: str = ""
     messages: list[dict[str, str]] = field(default_factory=list)
+    prompt: str = ""  # not empty: the raw prompt for /completions instead of messages
     timeout: float = 0.0  # 0: limits.served_timeout_s
     alternatives: list[tuple[tuple[str, float], ...]] = field(default_factory=list)
 
     def body(self) -> dict[str, Any]:
         s = self.sampling
+        # /completions takes OpenAI's older logprobs: an integer, the number of alternatives per token.
+        asked = {"prompt": self.prompt, "logprobs": self.top_n} if self.prompt else {"messages": self.messages}
         out: dict[str, Any] = {
             "model": self.model,
-            "messages": self.messages,
+            **asked,
             "stream": True,
             "max_tokens": s.max_new_tokens,
-            "logprobs": True,
-            "top_logprobs": self.top_n,
             "temperature": 0.0 if s.is_greedy else s.temperature,
             # Names vLLM and llama.cpp's server read beside OpenAI's (others ignore them): without them a
             # llama.cpp server would add its own defaults (repeat_penalty 1.1, top_k 40, min_p 0.05).
@@ -138,9 +155,15 @@ class ServedReply(Decoding):
             "repeat_penalty": s.repetition_penalty,
             "min_p": 0.0,
         }
+        if not self.prompt:
+            out.update(logprobs=True, top_logprobs=self.top_n)
         if not s.is_greedy:
             out.update(top_p=s.top_p, top_k=s.top_k, seed=self.seed)
         return out
+
+    @property
+    def path(self) -> str:
+        return "/completions" if self.prompt else "/chat/completions"
 
     def __iter__(self) -> Iterator[Step]:
         import httpx
@@ -154,10 +177,7 @@ class ServedReply(Decoding):
             raise ServedError(f"The server at {self.server.url} serves {', '.join(listed)}, not {self.model!r}.")
         t0 = time.perf_counter()
         try:
-            with (
-                _client(self.server, timeout) as client,
-                client.stream("POST", "/chat/completions", json=self.body()) as r,
-            ):
+            with _client(self.server, timeout) as client, client.stream("POST", self.path, json=self.body()) as r:
                 if r.status_code != 200:
                     r.read()
                     raise _refusal(self.server, r, self.model)
@@ -186,8 +206,8 @@ class ServedReply(Decoding):
             if data == "[DONE]":
                 break
             choice = (json.loads(data).get("choices") or [{}])[0]
-            content = (choice.get("delta") or {}).get("content") or ""
-            scored = [_confidence(x) for x in ((choice.get("logprobs") or {}).get("content") or ())]
+            content = (choice.get("delta") or {}).get("content") or choice.get("text") or ""
+            scored = _scored(choice.get("logprobs") or {})
             if not scored and content:
                 scored = [(content, math.nan, ())]
             for token, p, alts in scored:

@@ -107,6 +107,32 @@ def test_the_prompt_view_uses_the_local_tokenizer(server: Server) -> None:
     assert data["engine"] == "served" and data["server"] == server.url and data["prompt_tokens"] == run.prompt.n_tokens
 
 
+def test_the_homemade_template_is_continued_as_rendered_here(server: Server, tokenizer: Any) -> None:
+    """homemade / none: the text the app renders goes to /completions; the server continues exactly those tokens,
+    so its greedy reply is the llama.cpp engine's on the same ids, with the same confidence view."""
+    from playground.engines.llamacpp import LlamaReply
+    from tests.llama_server import gguf_path
+
+    sampling = Sampling(greedy=True, max_new_tokens=12)
+    # An English template: llama-cpp-python's server sends "" for each piece of a character split across tokens
+    # when logprobs are asked (its own streaming, with either endpoint), which the preset's 答 would show.
+    template = "User: {prompt}\nAssistant:"
+    run = route.start("served", server.url, ALIAS, "", "Hi", [], "", "homemade", template, sampling)
+    run.reply.server = _srv(server.url)
+    assert run.prompt is not None and run.prompt.mode == "homemade" and run.reply.path == "/completions"
+    assert run.reply.body()["prompt"] == run.prompt.text and "messages" not in run.reply.body()
+    got = run.reply.run()
+    assert got.text == LlamaReply(sampling, path=gguf_path(), input_ids=run.prompt.ids).run().text
+    conf = got.confidences(tokenizer)
+    assert "".join(c.text for c in conf) == got.text and all(len(c.alternatives) == 5 for c in conf)
+    assert "/completions" in route.code(run) and "'prompt'" in route.code(run)
+
+
+def test_the_homemade_template_needs_the_models_tokenizer_here() -> None:
+    with pytest.raises(InputError, match="rendered here with the model's tokenizer"):
+        route.start("served", "http://127.0.0.1:9/v1", "unknown-model", "", "Hi", [], "", "none", "", GREEDY)
+
+
 def test_a_wrong_model_name_names_what_the_server_serves(server: Server) -> None:
     with pytest.raises(ServedError, match=f"serves {ALIAS}, not 'llama-70b'"):
         _reply(server.url, model="llama-70b").run()
