@@ -1,5 +1,6 @@
 """The served engine: Chat replies from an OpenAI-compatible server (vLLM, TGI, llama.cpp's server, LM Studio,
-Ollama), streamed from /v1/chat/completions, with per-token logprobs where the server gives them.
+Ollama), streamed from /v1/chat/completions (or, for a prompt rendered here with the homemade or none template,
+/v1/completions), with per-token logprobs where the server gives them.
 
 `server_for(name)` turns the page's server choice into a config.Server: a name from the settings (spaces.yaml
 `servers`, PLAYGROUND_SERVERS), or, off a hosted instance only, a URL typed by the user (a hosted instance would
