@@ -169,3 +169,22 @@ def test_an_editing_step_links_its_sub_tab(open_page):
     pg.locator("#lesson-intro").get_by_text("Merging: halfway between").wait_for()
     href = pg.locator("#lesson-links a").first.get_attribute("href")
     assert href.startswith("?tab=edit_merge&view=edit-merge&") and "alpha=0.5" in href and "run=1" in href
+
+
+@pytest.mark.slow
+def test_a_learner_runs_an_editing_step(open_page):
+    """Steering at strength 0: the Edit & Merge tab's next-token chart, and both claims held."""
+    pg = open_page("?tab=lessons&step=edit.steer_zero")
+    choice = pg.get_by_label("Exactly the same")
+    for _ in range(20):  # as above: the linked step may re-draw the choices just after a click
+        if not choice.is_checked():
+            choice.click(force=True)
+        pg.wait_for_timeout(500)
+        if choice.is_checked():
+            break
+    pg.locator("#lesson-run").click()
+    reveal = pg.locator("#lesson-reveal")
+    reveal.get_by_text(REVEAL["en"]).wait_for(timeout=120_000)
+    assert RIGHT["en"] in reveal.inner_text() and reveal.inner_text().count("✓") == 3
+    assert "Next token: plain vs steered" in pg.locator("#lesson-plot").inner_text()
+    assert "KL = 0.000 bits" in pg.locator("#lesson-summary").inner_text()
