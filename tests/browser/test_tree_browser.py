@@ -106,3 +106,23 @@ def test_chat_reply_shows_its_commitment_strip_and_opens_as_a_tree(page):
     page.get_by_text(f"the last reply ({n_reply} tokens) is branch 0").wait_for()
     assert page.locator("#tree-tokens .token").count() == n_reply
     assert page.get_by_text("Traceback").count() == 0
+
+
+def test_a_handoff_stays_in_its_own_session(browser, live_app, page):
+    """Two pages: the one that opens Next Token's prompt as a tree gets it; the other's tree tab stays empty (the
+    handoff and the tree are gr.State values of each browser session)."""
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US").new_page()
+    try:
+        other.goto(live_app)
+        other.wait_for_selector("text=LLM Playground")
+        _open_tab(other)
+        _open_tab(page, "Next Token")
+        page.get_by_role("textbox", name="Prompt", exact=True).first.fill("One, two, three,")
+        page.locator("#next-token-tree").click()  # nothing appended: the tree grows from the prompt
+        page.get_by_text("no token was appended yet").wait_for(timeout=120_000)
+        assert page.locator("#tree-tokens .token").count() > 0
+        other.wait_for_timeout(2000)
+        assert other.locator("#tree-tokens .token").count() == 0
+        assert other.get_by_text("Opened from Next Token").count() == 0
+    finally:
+        other.context.close()
