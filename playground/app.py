@@ -45,7 +45,7 @@ CSS = """
 #tree-chart { overflow-x: auto !important; }
 #tree-chart .js-plotly-plot { min-width: 760px; }
 /* A commitment chip starts with its token's space: kept whole on one line (a wrapped chip left a blank sliver). */
-.commit-strip .commit-tok { display: inline-block; }
+.commit-strip .commit-tok { display: inline-block; line-height: 1.5; }
 /* The commitment heatmap (Layer Representations, Chat): its title and position labels need the same width. */
 #commit-heatmap, #chat-strip-heatmap { overflow-x: auto !important; }
 #commit-heatmap .js-plotly-plot, #chat-strip-heatmap .js-plotly-plot { min-width: 640px; }
