@@ -11,6 +11,9 @@ One forward pass with hidden states (layers.hidden_states) and the lens projecte
 through layers.lens_logits (all layers x `chunk_positions` rows at once), so memory stays bounded as in the
 full lens. The ranks are exact: rank = 1 + the number of logits strictly above y_t's.
 
+`of_reply(lm, prompt_ids, reply_ids)` is the strip of a generated reply (the Chat tab's): one position per reply
+token, read after the prompt's own ids (no re-tokenizing).
+
 Caveat (worded beside every view): the raw logit lens reads early layers poorly, as their states are not yet
 in the basis the LM head reads (the tuned lens paper, Belrose et al. 2023, trains one affine probe per layer
 for that); an early "commitment" is a lower bound of what the layer knows, a late one may be earlier in truth.
