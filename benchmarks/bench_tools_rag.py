@@ -5,8 +5,9 @@ Targets (issue 11), each measured in this one run:
   embeddings cached: one forward pass over the question's tokens, a matrix-vector product and a top-k);
 - a RAG answer with retrieval (retrieve + augmented prompt + greedy reply, the tab's default k) <= 1.2x the
   same chat without it (the plain question through the Chat tab's prompt and decode loop, the same number of
-  new tokens) plus the retrieval time. The two are timed alternately, so both see the same machine load. A plain reply that ends
-  at EOS before the RAG reply's length is scaled to that length (its time per new token, prefill included).
+  new tokens) plus the retrieval time. The two are timed alternately, so both see the same machine load. A
+  plain reply that ends at EOS before the RAG reply's length is scaled to that length (its time per new token,
+  prefill included).
 For information: the same ratio with k = 3 (the earlier default), the one-time chunk embedding, hit@1 / hit@3
 on the labelled questions, the whole /rag handler (both answers and the fact probabilities).
 """
