@@ -71,19 +71,23 @@ def classes(fig: Any) -> list[str]:
     return [WIDE] if kinds & {"bar", "heatmap"} else []
 
 
-def progress(p: Any, lang: str) -> tuple[Any, str]:
-    """A first result (core.lesson_edit): a fine-tune's Progress -> the tab's loss chart so far and its
-    progress bar; a steering Preview -> the tab's next-token chart and the followed words' probabilities."""
+def progress(p: Any, lang: str) -> tuple[Any, str, str]:
+    """A first result -> (chart, html, summary): a fine-tune's Progress (core.lesson_edit) -> the tab's loss chart
+    so far and its progress bar; a steering Preview -> the tab's next-token chart and the followed words'
+    probabilities; the tool loop so far (core.tool_loop.LoopResult) -> its steps, the model still answering."""
     from playground import charts_edit
+    from playground.core import tool_loop
     from playground.core.lesson_edit import Preview
-    from playground.words import edit_merge
+    from playground.words import edit_merge, tools_rag
 
+    if isinstance(p, tool_loop.LoopResult):
+        return None, "", tools_rag.steps(tool_loop.loop_json(p)["steps"], lang, writing=True)
     if isinstance(p, Preview):
         lines = "<br>".join(
             words.concept_line(w, x["before"], x["after"], lang, html=True) for w, x in p.concept.items()
         )
-        return charts_edit.next_token_chart(p.data, lang), f"<div>{lines}</div>"
-    return charts_edit.loss_chart(p.losses, p.step.total, lang), edit_merge.progress_html(p.step, lang)
+        return charts_edit.next_token_chart(p.data, lang), f"<div>{lines}</div>", ""
+    return charts_edit.loss_chart(p.losses, p.step.total, lang), edit_merge.progress_html(p.step, lang), ""
 
 
 def edit_summary(step: lessons.Step, out: lesson_runs.Outcome, lang: str) -> str:

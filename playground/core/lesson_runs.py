@@ -161,11 +161,16 @@ def _tool_prompt(lm: LoadedModel, i: dict[str, Any]) -> Outcome:
     return Outcome(tp, {"model": i["model"], "message": i["message"], **tool_loop.prompt_json(tp)})
 
 
-def _tool_loop(lm: LoadedModel, i: dict[str, Any]) -> Outcome:
+def _tool_loop(lm: LoadedModel, i: dict[str, Any]) -> Iterator[Any]:
+    """The loop so far (a tool_loop.LoopResult: the call parsed and run) while the model answers, then the Outcome."""
     from playground.core import tool_loop
 
-    r = tool_loop.run_loop(lm, i["message"], None, i["assistant"], int(i["max_new_tokens"]))
-    return Outcome(r, {"message": i["message"], **tool_loop.loop_json(r)})
+    loop = tool_loop.iter_loop(lm, i["message"], None, i["assistant"], int(i["max_new_tokens"]))
+    r = next(loop)
+    for after in loop:  # one behind: the last result is the whole loop
+        yield r
+        r = after
+    yield Outcome(r, {"message": i["message"], **tool_loop.loop_json(r)})
 
 
 def _last(items: Iterator[Any]) -> Outcome:
@@ -174,15 +179,17 @@ def _last(items: Iterator[Any]) -> Outcome:
     return out
 
 
-# Kinds that stream first results before their Outcome (playground.core.lesson_edit's Progress, Preview).
-STREAMED = {"steer", "finetune", "merge"}
+# Kinds that stream first results before their Outcome (playground.core.lesson_edit's Progress, Preview; the
+# tool loop's steps so far).
+STREAMED = {"steer", "finetune", "merge", "tool_loop"}
 
 
 def stream(step: lessons.Step, role: str, lm: LoadedModel) -> Iterator[Any]:
     """A streamed kind's first results (Progress or Preview items), then its Outcome."""
     from playground.core import lesson_edit
 
-    go = {"steer": lesson_edit.steer, "finetune": lesson_edit.finetune, "merge": lesson_edit.merge}[step.kind]
+    go = {"steer": lesson_edit.steer, "finetune": lesson_edit.finetune, "merge": lesson_edit.merge}.get(step.kind)
+    go = go or _tool_loop
     yield from go(lm, inputs_of(step, role))
 
 
@@ -196,7 +203,6 @@ RUNNERS = {
     "layers": _layers,
     "vram": _vram,
     "tool_prompt": _tool_prompt,
-    "tool_loop": _tool_loop,
 }
 
 

@@ -84,13 +84,13 @@ def lesson_step(step: str, prediction: str = "", lang: str = "en", runs: dict | 
                 )
                 yield gr.update(visible=False), "", partial, "", {}, runs or {}
             out = lesson_runs.Outcome(gen, lesson_runs.chat_result(prompt, gen, inputs))
-        elif chosen.kind in lesson_runs.STREAMED:  # editing: the first results (loss per step, next token) at once
+        elif chosen.kind in lesson_runs.STREAMED:  # first results at once (loss per step, next token, tool result)
             for item in lesson_runs.stream(chosen, role, lm):
                 if isinstance(item, lesson_runs.Outcome):
                     out = item
                     break
-                fig, html = lesson_visuals.progress(item, lang)
-                yield plot(fig), html, "", "", {}, runs or {}
+                fig, html, summary = lesson_visuals.progress(item, lang)
+                yield plot(fig), html, summary, "", {}, runs or {}
         else:
             out = lesson_runs.run(chosen, role, lm)
         fig, html = lesson_visuals.visuals(chosen, out, lm, lang)

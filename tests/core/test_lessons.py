@@ -139,6 +139,24 @@ def test_the_tools_steps_numbers_and_links_on_the_default_model(lm):
     )
 
 
+@pytest.mark.slow
+def test_the_tool_loop_step_shows_the_tool_result_before_the_answer(lm):
+    """The loop streams: the parsed call and the calculator's result first (no model time with a hand-written
+    call), then the whole loop with the model's answer, as the Tools & RAG tab's iter_loop gives it."""
+    from playground.core import lesson_runs, tool_loop
+    from playground.tabs import lesson_views
+
+    step = lessons.get_step("tools.loop")
+    items = list(lesson_runs.stream(step, "en", lm))
+    assert len(items) == 2 and isinstance(items[0], tool_loop.LoopResult)
+    assert [s.kind for s in items[0].steps][-2:] == ["run", "tool_message"]
+    assert items[0].steps[3].data["result"]["result"] == 1234 * 5678
+    assert isinstance(items[1], lesson_runs.Outcome) and items[1].result["steps"][-1]["kind"] == "answer"
+    outputs = list(lesson_views.lesson_step("tools.loop", "", "en"))
+    assert "7006652" in outputs[0][2] and "The model is writing its reply" in outputs[0][2]  # the summary slot
+    assert outputs[-1][4]["all_held"] and "writing" not in outputs[-1][2]
+
+
 def test_the_editing_steps_run_the_edit_tabs_defaults_and_link_to_their_sub_tab():
     """The steering steps use the Steering sub-tab's defaults (strength 0 and its default 2), the fine-tune and
     merge steps the Fine-tune sub-tab's; each step's tab link names its sub-tab."""
