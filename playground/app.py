@@ -49,6 +49,9 @@ CSS = """
 /* The commitment heatmap (Layer Representations, Chat): its title and position labels need the same width. */
 #commit-heatmap, #chat-strip-heatmap { overflow-x: auto !important; }
 #commit-heatmap .js-plotly-plot, #chat-strip-heatmap .js-plotly-plot { min-width: 640px; }
+/* A labelled gr.HTML floats its label over the first line of its content (gradio 6 gives the container the
+   class label-padding but no padding for it): room for the label. */
+.block > .html-container.label-padding { padding-top: 32px !important; }
 """
 
 
