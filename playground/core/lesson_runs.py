@@ -165,12 +165,8 @@ def _tool_loop(lm: LoadedModel, i: dict[str, Any]) -> Iterator[Any]:
     """The loop so far (a tool_loop.LoopResult: the call parsed and run) while the model answers, then the Outcome."""
     from playground.core import tool_loop
 
-    loop = tool_loop.iter_loop(lm, i["message"], None, i["assistant"], int(i["max_new_tokens"]))
-    r = next(loop)
-    for after in loop:  # one behind: the last result is the whole loop
-        yield r
-        r = after
-    yield Outcome(r, {"message": i["message"], **tool_loop.loop_json(r)})
+    for r in tool_loop.iter_loop(lm, i["message"], None, i["assistant"], int(i["max_new_tokens"])):
+        yield Outcome(r, {"message": i["message"], **tool_loop.loop_json(r)}) if r.done else r
 
 
 def _last(items: Iterator[Any]) -> Outcome:

@@ -131,6 +131,7 @@ class LoopResult:
     steps: list[LoopStep]
     messages: list[dict[str, Any]]  # the conversation as the model saw it last (tool call and result included)
     final_prompt: str  # the text of the last prompt the model continued
+    done: bool = True  # False: the loop so far, yielded by iter_loop while the model writes its next reply
 
 
 def _generate(lm: LoadedModel, text: str, max_new_tokens: int) -> Generation:
@@ -157,8 +158,9 @@ def iter_loop(
     max_new_tokens: int = 64,
     now: datetime | None = None,
 ) -> Iterator[LoopResult]:
-    """One round of the loop, yielded as it goes: the result so far before each model reply (which takes the
-    time: the answer's prompt carries the tool specs, ~585 tokens on SmolLM2) and once at the end. The steps' data:
+    """One round of the loop, yielded as it goes: the result so far (done=False) before each model reply (which
+    takes the time: the answer's prompt carries the tool specs, ~585 tokens on SmolLM2), then the whole (done=True).
+    The steps' data:
 
     prompt {n_tokens, native}; reply {text, new_tokens, finish_reason, handwritten}; parse {format, name,
     arguments} or {code, error} (ok False) or {call: False} (a plain answer: the loop ends there);
@@ -173,7 +175,7 @@ def iter_loop(
         reply = check_text(assistant, "the assistant reply").strip()
         steps.append(LoopStep("reply", True, {"text": reply, "new_tokens": 0, "handwritten": True}))
     else:
-        yield LoopResult(tp, list(steps), messages, tp.with_tools.text)
+        yield LoopResult(tp, list(steps), messages, tp.with_tools.text, done=False)
         first = _reply("reply", _generate(lm, tp.with_tools.text, max_new_tokens))
         reply = first.data["text"]
         steps.append(LoopStep("reply", True, first.data | {"handwritten": False}))
@@ -209,7 +211,7 @@ def iter_loop(
             messages, tools=list(tp.specs) if tp.native else None, tokenize=False, add_generation_prompt=True
         )
     )
-    yield LoopResult(tp, list(steps), list(messages), final)  # the call ran: shown while the model answers
+    yield LoopResult(tp, list(steps), list(messages), final, done=False)  # shown while the model answers
     steps.append(_reply("answer", _generate(lm, final, max_new_tokens)))
     yield LoopResult(tp, steps, messages, final)
 

@@ -72,13 +72,13 @@ def tool_chat(
     answer); the last output carries the code and the JSON {model, native_tools, prompt_tokens, steps, messages,
     final_prompt}; each step is {kind, ok, ...} (see playground.core.tool_loop.iter_loop)."""
     with get_loader().use(model) as lm:
-        loop = tool_loop.iter_loop(lm, message, _names(tools), assistant or "", _max_new(max_new_tokens))
-        r = next(loop)
-        for after in loop:  # one step behind: the result held back is complete only when nothing follows
-            yield words.steps(tool_loop.loop_json(r)["steps"], lang, writing=True), gr.skip(), gr.skip()
-            r = after
-        result = {"model": lm.name, **tool_loop.loop_json(r)}
-        yield words.steps(result["steps"], lang), tool_loop.code_for(lm.source.model_id, r.prompt, message), result
+        for r in tool_loop.iter_loop(lm, message, _names(tools), assistant or "", _max_new(max_new_tokens)):
+            if not r.done:  # the steps so far, while the model writes its next reply
+                yield words.steps(tool_loop.loop_json(r)["steps"], lang, writing=True), gr.skip(), gr.skip()
+                continue
+            result = {"model": lm.name, **tool_loop.loop_json(r)}
+            code = tool_loop.code_for(lm.source.model_id, r.prompt, message)
+            yield words.steps(result["steps"], lang), code, result
 
 
 def rag(model: str, question: str, k: float = 1, max_new_tokens: float = 48, lang: str = "en") -> tuple[Any, ...]:

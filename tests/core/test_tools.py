@@ -238,20 +238,28 @@ def test_the_loop_parses_and_runs_a_hand_written_call(lm):
     assert r.steps[5].data["text"] == _greedy(lm, r.final_prompt, 16)  # the answer is the model's own greedy reply
 
 
-def test_the_loop_yields_the_tool_result_before_the_answer(lm):
+def test_the_loop_yields_the_tool_result_before_the_answer(lm, monkeypatch):
     """iter_loop shows the call's result while the model answers: one result before the answer, then the whole."""
     call = '{"name": "calculator", "arguments": {"expression": "2 + 2"}}'
-    results = list(tool_loop.iter_loop(lm, "What is 2 + 2?", ["calculator"], assistant=call, max_new_tokens=2))
+    replies: list[str] = []  # the model replies generated so far (the real decode, counted)
+    generate = tool_loop._generate
+    monkeypatch.setattr(tool_loop, "_generate", lambda lm, text, n: replies.append(text) or generate(lm, text, n))
+    loop = tool_loop.iter_loop(lm, "What is 2 + 2?", ["calculator"], assistant=call, max_new_tokens=2)
+    results = [next(loop)]
+    assert replies == []  # shown before the model writes anything
+    results += list(loop)
+    assert len(replies) == 1
     assert [[s.kind for s in r.steps] for r in results] == [
         ["prompt", "reply", "parse", "run", "tool_message"],
         ["prompt", "reply", "parse", "run", "tool_message", "answer"],
     ]
     assert results[0].final_prompt == results[1].final_prompt and results[0].steps[3].data["result"]["result"] == 4
+    assert [r.done for r in results] == [False, True]
     whole = tool_loop.run_loop(lm, "What is 2 + 2?", ["calculator"], assistant=call, max_new_tokens=2)
     assert tool_loop.loop_json(whole) == tool_loop.loop_json(results[-1])
     # Without a hand-written call the model's reply comes first: the prompt alone is shown while it writes.
     first = next(tool_loop.iter_loop(lm, "What is 2 + 2?", ["calculator"], max_new_tokens=2))
-    assert [s.kind for s in first.steps] == ["prompt"]
+    assert [s.kind for s in first.steps] == ["prompt"] and not first.done
 
 
 @pytest.mark.slow
