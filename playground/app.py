@@ -46,9 +46,10 @@ CSS = """
 #tree-chart .js-plotly-plot { min-width: 760px; }
 /* A commitment chip starts with its token's space: kept whole on one line (a wrapped chip left a blank sliver). */
 .commit-strip .commit-tok { display: inline-block; line-height: 1.5; }
-/* The commitment heatmap (Layer Representations, Chat): its title and position labels need the same width. */
-#commit-heatmap, #chat-strip-heatmap { overflow-x: auto !important; }
-#commit-heatmap .js-plotly-plot, #chat-strip-heatmap .js-plotly-plot { min-width: 640px; }
+/* The commitment heatmap (Layer Representations, Chat) and the steered next-token bars (Edit & Merge): their
+   titles and labels need the same width. */
+#commit-heatmap, #chat-strip-heatmap, #steer-next { overflow-x: auto !important; }
+#commit-heatmap .js-plotly-plot, #chat-strip-heatmap .js-plotly-plot, #steer-next .js-plotly-plot { min-width: 640px; }
 /* A labelled gr.HTML floats its label over the first line of its content (gradio 6 gives the container the
    class label-padding but no padding for it): room for the label. */
 .block > .html-container.label-padding { padding-top: 32px !important; }
