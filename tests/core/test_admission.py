@@ -70,6 +70,7 @@ def test_unknown_device_is_refused_by_name():
 # --------------------------------------------------------------------------- the arithmetic (pure)
 
 
+@pytest.mark.slow
 def test_70b_need_is_the_vram_calculators_number():
     shape = shipped_shape("meta-llama/Llama-3.1-70B-Instruct")
     assert shape.n_params == P70

@@ -244,6 +244,7 @@ def test_seed_reproduces_a_sampled_reply_and_matches_generate(lm):
     assert other.token_ids != a.token_ids
 
 
+@pytest.mark.slow
 def test_random_seed_is_reported_and_replays(lm):
     ids = _prompt_ids(lm.tokenizer, "Tell me a story.")
     first = Generation(lm, ids, Sampling(greedy=False, temperature=1.0, max_new_tokens=8)).run()

@@ -77,6 +77,7 @@ def test_streams_the_same_greedy_reply_as_the_llama_cpp_engine(server: Server, t
     assert times == sorted(times) and times[-1] - times[0] > 0  # token by token, not one block at the end
 
 
+@pytest.mark.slow
 def test_logprobs_become_the_confidence_view(server: Server, tokenizer: Any) -> None:
     got = _reply(server.url).run()
     conf = got.confidences(tokenizer)

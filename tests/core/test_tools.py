@@ -238,6 +238,7 @@ def test_the_loop_parses_and_runs_a_hand_written_call(lm):
     assert r.steps[5].data["text"] == _greedy(lm, r.final_prompt, 16)  # the answer is the model's own greedy reply
 
 
+@pytest.mark.slow
 def test_the_loop_yields_the_tool_result_before_the_answer(lm, monkeypatch):
     """iter_loop shows the call's result while the model answers: one result before the answer, then the whole."""
     call = '{"name": "calculator", "arguments": {"expression": "2 + 2"}}'
