@@ -20,7 +20,7 @@ from playground.i18n import t
 from playground.loader import get_loader
 from playground.tabs import commitment
 from playground.tabs.common import PRIVATE, QUIET, TabContext, friendly
-from playground.tabs.tree_handoff import from_chat, last_reply
+from playground.tabs.tree_handoff import from_chat, last_reply, prompt_changed
 from playground.words import chat_tree as _words  # noqa: F401 - registers the strings
 from playground.words import tree as words
 
@@ -43,6 +43,8 @@ def reply_strip(
             return t("chat.strip_none", lang), "", None, None
         before, message, reply = found
         prompt = prepare(lm, message, before, system, mode, template, max_new_tokens)
+        if prompt_changed(result, prompt, lm.name):
+            gr.Info(t("chat.settings_changed", lang))
         c = core.of_reply(lm, prompt.ids, reply)
     return (*commitment.render(c, strip_mode, lang), c)
 

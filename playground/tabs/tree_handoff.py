@@ -68,6 +68,15 @@ def last_reply(history: Any, result: Any, tok: Any, model_name: str) -> tuple[li
     return before, message, list(tok(answer, add_special_tokens=False)["input_ids"])
 
 
+def prompt_changed(result: Any, prompt: Any, model_name: str) -> bool:
+    """True when `result` is this model's finished reply and the prompt rebuilt now from the tab's settings is
+    not the one it was generated from (another template mode or token count: the system prompt, template or mode
+    changed since), so the page can say that the tree or strip reads the current settings."""
+    if not (isinstance(result, dict) and result.get("done") and result.get("model") == model_name):
+        return False
+    return (result.get("template_mode"), result.get("prompt_tokens")) != (prompt.mode, prompt.n_tokens)
+
+
 def from_chat(
     model: str, history: Any, system: str, mode: str, template: str, max_new_tokens: Any, result: Any, lang: str = "en"
 ) -> tuple[Any, Any]:
@@ -79,6 +88,8 @@ def from_chat(
             return gr.skip(), gr.skip()
         before, message, reply = found
         prompt = prepare(lm, message, before, system, mode, template, max_new_tokens)
+        if prompt_changed(result, prompt, lm.name):
+            gr.Info(t("chat.settings_changed", lang))
         return _handoff(model, prompt.text, False, prompt.ids, reply, "chat")
 
 

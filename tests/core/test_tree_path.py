@@ -123,3 +123,18 @@ def test_a_chat_replys_commitment_strip_has_one_position_per_reply_token(lm):
     assert all(r[-1] == 1 for r in c.ranks)  # the last layer's lens is the model's own logits
     with pytest.raises(InputError, match="no reply"):
         of_reply(lm, prompt.ids, [])
+
+
+def test_a_changed_system_prompt_since_the_reply_is_noticed(lm):
+    """The Chat buttons rebuild the reply's prompt from the tab's settings; the reply's own JSON says which prompt
+    it was generated from (template mode, token count), so a change since is told, not silently used."""
+    from playground.core.chat_reply import prepare
+    from playground.tabs.tree_handoff import prompt_changed
+
+    then = prepare(lm, "What is 2+2?", [], "", "official", "", 8)
+    result = {"done": True, "model": lm.name, "template_mode": then.mode, "prompt_tokens": then.n_tokens}
+    assert not prompt_changed(result, prepare(lm, "What is 2+2?", [], "", "official", "", 8), lm.name)
+    now = prepare(lm, "What is 2+2?", [], "You are a pirate.", "official", "", 8)
+    assert now.n_tokens != then.n_tokens and prompt_changed(result, now, lm.name)
+    assert not prompt_changed(result | {"model": "another model"}, now, lm.name)  # not this model's reply
+    assert not prompt_changed(result | {"done": False}, now, lm.name)  # a reply still streaming
