@@ -46,31 +46,7 @@ class Preview:
     """A steering step's first result: the next token, plain and steered (a SteerResult with 1 new token)."""
 
     data: Any  # core.steer.SteerResult
-    concept: dict[str, dict[str, float]]  # as concept() returns
-
-
-def concept(lm: LoadedModel, i: dict[str, Any], words: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """p(word) of the next token, plain and steered as the step's inputs say: {" loved": {"before", "after"}}.
-    The same direction, layer and hook as core.steer.steer (one more plain and one steered forward pass)."""
-    import torch
-
-    from playground.core import steer as st
-    from playground.core.config_shape import shape_of
-
-    layer = int(i["layer"]) % shape_of(lm.model.config).n_layers
-    pos, neg = st.layer_means(lm, i["positive"], [layer]), st.layer_means(lm, i["negative"], [layer])
-    add = float(i["strength"]) * (pos[layer] - neg[layer]).to(lm.input_device)  # (d_model,)
-    ids = st._ids(lm, i["prompt"])  # (1, T)
-    path = st.decoder_layers_path(lm.model)
-    with torch.inference_mode():
-        plain = st.last_logits(lm.model, ids)[0].double().softmax(-1)  # (V,)
-        with st.steered(lm.model, path, layer, add) as run:
-            after = st.last_logits(run, ids)[0].double().softmax(-1)  # (V,)
-    out = {}
-    for word in words:
-        first = lm.tokenizer(word, add_special_tokens=False)["input_ids"][0]  # the word's first token
-        out[word] = {"before": float(plain[first]), "after": float(after[first])}
-    return out
+    concept: dict[str, dict[str, float]]  # p of the followed words' first tokens: {" loved": {"before", "after"}}
 
 
 def steer(lm: LoadedModel, i: dict[str, Any]) -> Iterator[Preview | Outcome]:
@@ -82,8 +58,9 @@ def steer(lm: LoadedModel, i: dict[str, Any]) -> Iterator[Preview | Outcome]:
     from playground.core.lesson_runs import Outcome
 
     args = (lm, i["prompt"], i["positive"], i["negative"], i["layer"], i["strength"], 10)
-    words = concept(lm, i, CONCEPT)
-    yield Preview(st.steer(*args, 1, False), words)
+    first = st.steer(*args, 1, False, CONCEPT)
+    words = {w: {"before": before, "after": after} for w, before, after in first.followed}
+    yield Preview(first, words)
     r = st.steer(*args, i["new_tokens"], False)
     yield Outcome(r, {"prompt": i["prompt"], **st.to_json(r), "concept": words})
 

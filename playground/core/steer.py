@@ -178,6 +178,7 @@ class SteerResult:
     continuation_before: str
     continuation_after: str
     sweep: Sweep | None
+    followed: tuple[tuple[str, float, float], ...] = ()  # (word, p before, p after) of each followed word
 
 
 def check(lm: LoadedModel, prompt: str, positive: str, negative: str, layer: Any, strength: Any, **n: Any) -> None:
@@ -201,9 +202,11 @@ def steer(
     top_k: float = 10,
     new_tokens: float = 12,
     sweep: bool = True,
+    follow: tuple[str, ...] = (),
 ) -> SteerResult:
     """Add `strength` x (mean(positive) - mean(negative)) at decoder layer `layer` (negative counts from
-    the end) and compare the next token and a greedy continuation of `prompt` with the plain model's."""
+    the end) and compare the next token and a greedy continuation of `prompt` with the plain model's; `follow`:
+    words whose next-token probability (their first token's) is read before and after, in or out of the top k."""
     check(lm, prompt, positive, negative, layer, strength, new_tokens=new_tokens, top_k=top_k)
     n_layers = shape_of(lm.model.config).n_layers
     layer = int(layer) % n_layers
@@ -225,6 +228,8 @@ def steer(
         cont_before = greedy(lm.model, ids, int(new_tokens))
         table = run_sweep(lm, path, ids, rows, direction) if sweep else None
     tok = lm.tokenizer
+    p_plain, p_after = plain.double().softmax(-1), after.double().softmax(-1)  # (V,) each
+    firsts = [(w, tok(w, add_special_tokens=False)["input_ids"][0]) for w in follow]  # each word's first token
     return SteerResult(
         layer=layer,
         strength=float(strength),
@@ -237,6 +242,7 @@ def steer(
         continuation_before=str(tok.decode(cont_before)),
         continuation_after=str(tok.decode(cont_after)),
         sweep=table,
+        followed=tuple((w, float(p_plain[i]), float(p_after[i])) for w, i in firsts),
     )
 
 

@@ -15,12 +15,11 @@ from typing import Any
 import gradio as gr
 
 from playground.core import commitment as core
-from playground.core.chat_reply import prepare
 from playground.i18n import t
 from playground.loader import get_loader
 from playground.tabs import commitment
 from playground.tabs.common import PRIVATE, QUIET, TabContext, friendly
-from playground.tabs.tree_handoff import from_chat, last_reply, prompt_changed
+from playground.tabs.tree_handoff import from_chat, reply_prompt
 from playground.words import chat_tree as _words  # noqa: F401 - registers the strings
 from playground.words import tree as words
 
@@ -38,13 +37,10 @@ def reply_strip(
 ) -> tuple[Any, ...]:
     """Summary, strip, heatmap and the kept numbers of the conversation's last reply (a message when none)."""
     with get_loader().use(model) as lm:
-        found = last_reply(history, result, lm.tokenizer, lm.name)
+        found = reply_prompt(lm, history, system, mode, template, max_new_tokens, result, lang)
         if found is None:
             return t("chat.strip_none", lang), "", None, None
-        before, message, reply = found
-        prompt = prepare(lm, message, before, system, mode, template, max_new_tokens)
-        if prompt_changed(result, prompt, lm.name):
-            gr.Info(t("chat.settings_changed", lang))
+        prompt, reply = found
         c = core.of_reply(lm, prompt.ids, reply)
     return (*commitment.render(c, strip_mode, lang), c)
 

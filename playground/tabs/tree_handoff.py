@@ -50,6 +50,11 @@ def from_next_token(model: str, steps: Steps | None, prompt: str, chat: bool) ->
     return _handoff(steps.model, prompt, steps_chat, before, path, "next_token")
 
 
+def _own(result: Any, model_name: str) -> bool:
+    """Whether the JSON `result` is a finished reply of this model (the Chat tab's last result)."""
+    return isinstance(result, dict) and bool(result.get("done")) and result.get("model") == model_name
+
+
 def last_reply(history: Any, result: Any, tok: Any, model_name: str) -> tuple[list, str, list[int]] | None:
     """(history before the last user message, that message, the reply's token ids) of a conversation, or None
     when it has no reply yet. The ids are those the reply was generated as when the JSON result is that reply's
@@ -62,8 +67,7 @@ def last_reply(history: Any, result: Any, tok: Any, model_name: str) -> tuple[li
     answer = next((m["content"] for m in reversed(after) if m["role"] == "assistant"), "")
     if not answer.strip():
         return None
-    ours = isinstance(result, dict) and result.get("done") and result.get("model") == model_name
-    if ours and result.get("tokens") and str(result.get("reply", "")).strip() == answer.strip():
+    if _own(result, model_name) and result.get("tokens") and str(result.get("reply", "")).strip() == answer.strip():
         return before, message, [int(x["id"]) for x in result["tokens"]]
     return before, message, list(tok(answer, add_special_tokens=False)["input_ids"])
 
@@ -72,9 +76,24 @@ def prompt_changed(result: Any, prompt: Any, model_name: str) -> bool:
     """True when `result` is this model's finished reply and the prompt rebuilt now from the tab's settings is
     not the one it was generated from (another template mode or token count: the system prompt, template or mode
     changed since), so the page can say that the tree or strip reads the current settings."""
-    if not (isinstance(result, dict) and result.get("done") and result.get("model") == model_name):
+    if not _own(result, model_name):
         return False
     return (result.get("template_mode"), result.get("prompt_tokens")) != (prompt.mode, prompt.n_tokens)
+
+
+def reply_prompt(
+    lm: Any, history: Any, system: str, mode: str, template: str, max_new_tokens: Any, result: Any, lang: str
+) -> tuple[Any, list[int]] | None:
+    """The Chat tab's prompt before its last reply (as the tab builds it now, with a note in the page when its
+    settings changed since the reply) and that reply's token ids; None when there is no reply yet."""
+    found = last_reply(history, result, lm.tokenizer, lm.name)
+    if found is None:
+        return None
+    before, message, reply = found
+    prompt = prepare(lm, message, before, system, mode, template, max_new_tokens)
+    if prompt_changed(result, prompt, lm.name):
+        gr.Info(t("chat.settings_changed", lang))
+    return prompt, reply
 
 
 def from_chat(
@@ -82,14 +101,11 @@ def from_chat(
 ) -> tuple[Any, Any]:
     """The Chat tab's prompt before its last reply (as the tab built it) and that reply's tokens."""
     with get_loader().use(model) as lm:
-        found = last_reply(history, result, lm.tokenizer, lm.name)
+        found = reply_prompt(lm, history, system, mode, template, max_new_tokens, result, lang)
         if found is None:
             gr.Warning(t("tree.no_reply", lang))
             return gr.skip(), gr.skip()
-        before, message, reply = found
-        prompt = prepare(lm, message, before, system, mode, template, max_new_tokens)
-        if prompt_changed(result, prompt, lm.name):
-            gr.Info(t("chat.settings_changed", lang))
+        prompt, reply = found
         return _handoff(model, prompt.text, False, prompt.ids, reply, "chat")
 
 
