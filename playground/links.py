@@ -140,9 +140,9 @@ def _public(demo: gr.Blocks) -> list[Any]:
     return [fn for fn in demo.fns.values() if fn.api_name and fn.api_visibility == "public" and fn.fn is not None]
 
 
-def _views(demo: gr.Blocks, tab: Any, found: TabLinks) -> None:
-    """The tab's sub-tabs, each with the first public event one of its components triggers."""
-    inside = {id(b) for b in _descendants(tab)}
+def _views(demo: gr.Blocks, tab: Any, inside: set[int], found: TabLinks) -> None:
+    """The tab's sub-tabs, each with the first public event one of its components triggers (`inside`: the ids of
+    the tab's components)."""
     for sub in _descendants(tab):
         if not isinstance(sub, gr.Tab) or sub.id is None:
             continue
@@ -171,7 +171,7 @@ def linkable(demo: gr.Blocks, tabs: list[Any]) -> dict[str, TabLinks]:
                 f = _field(component)
                 if f is not None and name not in found.inputs:
                     found.inputs[name], found.fields[name] = component, f
-        _views(demo, tab, found)
+        _views(demo, tab, inside, found)
         out[str(tab.id)] = found
     return out
 

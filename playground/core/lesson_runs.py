@@ -3,8 +3,8 @@
 `run(step, role, lm)` returns an `Outcome`: `data`, the core's own objects that the tab's charts take
 (a Tokenization, a SamplingView, a NeighborsResult, ...), and `result`, a JSON-able dict of numbers that the
 step's claims and prediction are checked against and that an export saves. Chat steps can also be run token
-by token (`chat_generation`), so the page shows the first token at once, and the editing steps' fine-tune
-step by step (`stream`; their runners are in playground.core.lesson_edit).
+by token (`chat_generation`), so the page shows the first token at once; the editing steps and the tool loop
+stream their first results (`stream`; the editing runners are in playground.core.lesson_edit).
 
 Not here: the steps themselves (playground.core.lessons), words, charts, gradio.
 """
@@ -181,12 +181,11 @@ STREAMED = {"steer", "finetune", "merge", "tool_loop"}
 
 
 def stream(step: lessons.Step, role: str, lm: LoadedModel) -> Iterator[Any]:
-    """A streamed kind's first results (Progress or Preview items), then its Outcome."""
+    """A streamed kind's first results (Progress or Preview items, the tool loop so far), then its Outcome."""
     from playground.core import lesson_edit
 
-    go = {"steer": lesson_edit.steer, "finetune": lesson_edit.finetune, "merge": lesson_edit.merge}.get(step.kind)
-    go = go or _tool_loop
-    yield from go(lm, inputs_of(step, role))
+    edits = {"steer": lesson_edit.steer, "finetune": lesson_edit.finetune, "merge": lesson_edit.merge}
+    yield from {**edits, "tool_loop": _tool_loop}[step.kind](lm, inputs_of(step, role))
 
 
 RUNNERS = {

@@ -118,12 +118,14 @@ def _scored(logprobs: dict[str, Any]) -> list[tuple[str, float, tuple[tuple[str,
     if "content" in logprobs:
         return [_confidence(x) for x in logprobs.get("content") or ()]
     rows = zip(logprobs.get("tokens") or (), logprobs.get("token_logprobs") or (), logprobs.get("top_logprobs") or ())
-    return [_confidence({"token": t, "logprob": lp, "top_logprobs": _pairs(top)}) for t, lp, top in rows]
-
-
-def _pairs(top: dict[str, float] | None) -> list[dict[str, Any]]:
-    ranked = sorted((top or {}).items(), key=lambda kv: -kv[1])
-    return [{"token": t, "logprob": lp} for t, lp in ranked]
+    return [
+        (
+            str(t),
+            math.exp(float(lp)),
+            tuple((str(a), math.exp(float(x))) for a, x in sorted((top or {}).items(), key=lambda kv: -kv[1])),
+        )
+        for t, lp, top in rows
+    ]
 
 
 @dataclass
